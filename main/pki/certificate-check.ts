@@ -95,7 +95,11 @@ export function validTo(certificate: X509Certificate): Date {
   return new Date(certificate.validTo);
 }
 
-function buildChain(
+/**
+ * Builds the path from a certificate through the intermediates to a pinned anchor, checking
+ * each signature. Throws an 'untrusted' CertificateCheckError when no path exists.
+ */
+export function buildChain(
   certificate: X509Certificate,
   intermediates: X509Certificate[],
   anchors: X509Certificate[],
