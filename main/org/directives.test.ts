@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { allowedExtraDirectives, rejectedDirectiveReason } from './directives.ts';
+
+describe('extra directive allowlist', () => {
+  it('accepts every allowlisted directive', () => {
+    for (const name of allowedExtraDirectives) {
+      expect(rejectedDirectiveReason(name), name).toBeUndefined();
+    }
+  });
+
+  it('rejects directives that run programs or load code', () => {
+    const dangerous = [
+      'up',
+      'down',
+      'route-up',
+      'route-pre-down',
+      'ipchange',
+      'tls-verify',
+      'learn-address',
+      'client-connect',
+      'auth-user-pass-verify',
+      'plugin',
+      'config',
+      'script-security',
+      'dns-updown',
+    ];
+    for (const name of dangerous) {
+      expect(rejectedDirectiveReason(name), name).toMatch(/runs a program/);
+    }
+  });
+
+  it('rejects directives the profile writes itself', () => {
+    expect(rejectedDirectiveReason('remote')).toMatch(/is set from the other ca and vpn fields/);
+  });
+
+  it('rejects a name with leading dashes', () => {
+    expect(rejectedDirectiveReason('--verb')).toMatch(/without leading dashes/);
+  });
+
+  it('matches the list in the reference docs', async () => {
+    const docs = await readFile(
+      join(import.meta.dirname, '../../docs/organisation-file.md'),
+      'utf8',
+    );
+    const section = docs.slice(
+      docs.indexOf('Only these names are'),
+      docs.indexOf('Windows-only directives'),
+    );
+    const documented = [...section.matchAll(/`([a-z0-9-]+)`/g)].map((match) => match[1]);
+
+    expect(documented.sort()).toEqual([...allowedExtraDirectives].sort());
+  });
+});
