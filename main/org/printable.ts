@@ -1,4 +1,3 @@
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /**

@@ -11,10 +11,9 @@ import { rejectedDirectiveReason } from './directives.ts';
  */
 
 // U+2028 and U+2029 are included because editors, terminals and JavaScript treat them as line breaks.
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
+
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const CONTROL_CHARACTERS_EXCEPT_WHITESPACE =
-  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const PEM_CERTIFICATE =
   /^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/;

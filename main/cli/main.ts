@@ -1,0 +1,55 @@
+import { Command, CommanderError } from 'commander';
+
+import { registerCsr } from './commands/csr.ts';
+import { registerDemo } from './commands/demo.ts';
+import { registerDemoCa } from './commands/demo-ca.ts';
+import { registerEnroll } from './commands/enroll.ts';
+import { registerImportCert } from './commands/import-cert.ts';
+import { registerProfile } from './commands/profile.ts';
+import { UsageError } from './cli-error.ts';
+
+/** Exit statuses: 0 success, 1 failure with a message, 2 bad usage. */
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+
+function buildProgram(): Command {
+  const program = new Command('vpn-onboard')
+    .description(
+      "Gets you onto your organisation's VPN: generates a private key and CSR, has it signed, checks the " +
+        'certificate and installs a self-contained OpenVPN profile.',
+    )
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run the command with --help for usage)');
+
+  registerDemo(program);
+  registerEnroll(program);
+  registerCsr(program);
+  registerImportCert(program);
+  registerProfile(program);
+  registerDemoCa(program);
+  return program;
+}
+
+async function run(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return 0;
+      return EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`error: ${(error as Error).message ?? String(error)}\n`);
+    if (process.env.VPN_ONBOARD_DEBUG && error instanceof Error && error.stack) {
+      process.stderr.write(error.stack + '\n');
+    }
+    return EXIT_FAILURE;
+  }
+}
+
+process.exitCode = await run(process.argv);
