@@ -1,15 +1,7 @@
-import type { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { silentLogger, type Logger } from '../log/logger.ts';
-import type { OrganisationFile } from '../org/schema.ts';
-import {
-  buildChain,
-  checkIssuedCertificate,
-  type CertificateSummary,
-} from '../pki/certificate-check.ts';
-import { readCertificates } from '../pki/certificate-reader.ts';
 import { createCsr, readCsr, type Csr } from '../pki/csr.ts';
 import { sha256Fingerprint } from '../pki/fingerprint.ts';
 import {
@@ -19,56 +11,30 @@ import {
   readPrivateKeyPem,
   type RsaKeyPair,
 } from '../pki/keys.ts';
-import { buildProfile } from '../profile/profile-builder.ts';
-import { installProfile, profilePath } from '../profile/profile-store.ts';
-import { createEstClient, EstError } from './est-client.ts';
+import { profilePath } from '../profile/profile-store.ts';
+import {
+  importCertificate,
+  installCertificates,
+  installedSummary,
+  type ImportOptions,
+} from './certificate-install.ts';
 import {
   EnrollmentStateError,
   EnrollmentStore,
   saveOrganisation,
   type EnrollmentState,
 } from './enrollment-store.ts';
-import { IdentityError, renderSubject, validateIdentity, type Identity } from './identity.ts';
+import type { EnrollmentEvent, EnrollmentResult, EnrollOptions } from './enrollment-types.ts';
+import { createEstClient, EstError } from './est-client.ts';
+import { IdentityError, renderSubject, validateIdentity } from './identity.ts';
 
-/** A step of the job, as the CLI and the wizard show it. */
-export type EnrollmentStep = 'key' | 'csr' | 'cacerts' | 'submit' | 'verify' | 'install';
-
-/** Progress reported while enrolling. */
-export type EnrollmentEvent =
-  | { type: 'step-started'; step: EnrollmentStep; detail: string }
-  | { type: 'step-finished'; step: EnrollmentStep; detail: string; reused: boolean }
-  | { type: 'pending'; retryAt: Date };
-
-/** How an enrollment run ended. */
-export type EnrollmentResult =
-  | { status: 'installed'; profilePath: string; certificate: CertificateSummary }
-  | { status: 'already-installed'; profilePath: string; certificate: CertificateSummary }
-  | { status: 'pending'; retryAt: Date; csrFingerprint: string }
-  | {
-      status: 'awaiting-certificate';
-      csrPath: string;
-      csrPem: string;
-      csrFingerprint: string;
-      instructions: string;
-    };
-
-export interface EnrollOptions {
-  organisation: OrganisationFile;
-  dataDir: string;
-  /** Needed for a new request; may be left out when resuming one. */
-  identity?: Identity;
-  /** HTTP Basic credentials for EST. */
-  credentials?: { username: string; password: string };
-  /** Keep polling while the CA says the request is pending. */
-  wait?: boolean;
-  /** Start a new request with a new key even when one is pending or installed. */
-  restart?: boolean;
-  /** Stop once the CSR is written, whatever the method, so it can be signed by hand. */
-  requestOnly?: boolean;
-  signal?: AbortSignal;
-  onEvent?: (event: EnrollmentEvent) => void;
-  log?: Logger;
-}
+export type {
+  EnrollmentEvent,
+  EnrollmentResult,
+  EnrollmentStep,
+  EnrollOptions,
+} from './enrollment-types.ts';
+export { importCertificate, type ImportOptions };
 
 const MANUAL_FALLBACK_INSTRUCTIONS =
   'Send the request file to your administrator and ask them to sign it as a client certificate with the ' +
@@ -314,150 +280,6 @@ async function submitByEst(
     }
     await waitUntil(retryAt, signal);
   }
-}
-
-/** Options for installing a certificate that arrived out of band. */
-export interface ImportOptions {
-  organisation: OrganisationFile;
-  dataDir: string;
-  certificate: string | Uint8Array;
-  onEvent?: (event: EnrollmentEvent) => void;
-  log?: Logger;
-}
-
-/**
- * Verifies a signed certificate that the user brings (the manual method) against the pending
- * request's key and installs the profile. A certificate that fails any check changes nothing.
- */
-export async function importCertificate(options: ImportOptions): Promise<EnrollmentResult> {
-  const { organisation, dataDir } = options;
-  const log = (options.log ?? silentLogger).child('import');
-  const store = new EnrollmentStore(dataDir, organisation.organisation.id);
-  const emit = options.onEvent ?? (() => undefined);
-
-  const keyPem = await store.readKey();
-  const state = await store.readState();
-  if (keyPem === undefined || state === undefined) {
-    throw new EnrollmentStateError(
-      `No certificate request for ${organisation.organisation.name} in ${dataDir}. Run "vpn-onboard csr" first, ` +
-        'have it signed, then import the certificate.',
-    );
-  }
-
-  const certificates = readCertificates(options.certificate);
-  return installCertificates(
-    store,
-    { organisation, dataDir },
-    readPrivateKeyPem(keyPem),
-    certificates,
-    [],
-    emit,
-    log,
-    state,
-  );
-}
-
-async function installCertificates(
-  store: EnrollmentStore,
-  options: Pick<EnrollOptions, 'organisation' | 'dataDir'>,
-  keyPair: RsaKeyPair,
-  certificates: X509Certificate[],
-  caCertificates: X509Certificate[],
-  emit: (event: EnrollmentEvent) => void,
-  log: Logger,
-  knownState?: EnrollmentState,
-): Promise<EnrollmentResult> {
-  const { organisation, dataDir } = options;
-  const ourKey = publicKeySpkiDer(keyPair.publicKey);
-
-  emit({ type: 'step-started', step: 'verify', detail: 'certificate chain, key, validity' });
-  const leaf =
-    certificates.find((certificate) =>
-      certificate.publicKey.export({ type: 'spki', format: 'der' }).equals(ourKey),
-    ) ??
-    certificates.find((certificate) => !certificate.ca) ??
-    certificates[0]!;
-  const intermediates = [...certificates, ...caCertificates].filter(
-    (certificate) => certificate !== leaf,
-  );
-  const anchors = organisation.ca.certificates.map((pem) => readCertificates(pem)[0]!);
-
-  const summary = checkIssuedCertificate({
-    certificate: leaf,
-    intermediates,
-    anchors,
-    publicKeySpkiDer: ourKey,
-  });
-  emit({
-    type: 'step-finished',
-    step: 'verify',
-    detail: `issued by ${summary.issuer}`,
-    reused: false,
-  });
-
-  // The server needs any intermediates to verify us, so they follow the leaf in <cert>; the
-  // pinned anchors go in <ca>.
-  const chain = buildChain(leaf, intermediates, anchors).slice(0, -1);
-  const certificatePem = chain.map((certificate) => certificate.toString()).join('');
-
-  const state = knownState ?? (await store.readState());
-  await store.writeCertificate(certificatePem);
-  await store.writeState({
-    method: organisation.enrollment.method,
-    identity: state?.identity,
-    csrFingerprint: state?.csrFingerprint,
-    phase: 'issued',
-    certificateFingerprint: summary.sha256Fingerprint,
-    notAfter: summary.notAfter,
-  });
-
-  emit({ type: 'step-started', step: 'install', detail: 'OpenVPN profile' });
-  const text = buildProfile({
-    organisation,
-    caCertificatesPem: organisation.ca.certificates,
-    certificatePem,
-    privateKeyPem: privateKeyToPem(keyPair),
-    generatedAt: new Date(),
-  });
-  const path = await installProfile(dataDir, organisation.organisation.id, text);
-  await store.writeState({
-    method: organisation.enrollment.method,
-    identity: state?.identity,
-    csrFingerprint: state?.csrFingerprint,
-    phase: 'installed',
-    certificateFingerprint: summary.sha256Fingerprint,
-    notAfter: summary.notAfter,
-    profilePath: path,
-  });
-  log.info('Installed the profile', {
-    org: organisation.organisation.id,
-    path,
-    certificate: summary.sha256Fingerprint,
-  });
-  emit({ type: 'step-finished', step: 'install', detail: path, reused: false });
-
-  return { status: 'installed', profilePath: path, certificate: summary };
-}
-
-async function installedSummary(
-  store: EnrollmentStore,
-  organisation: OrganisationFile,
-): Promise<CertificateSummary> {
-  const [certificatePem, keyPem] = await Promise.all([store.readCertificate(), store.readKey()]);
-  if (certificatePem === undefined || keyPem === undefined) {
-    throw new EnrollmentStateError(
-      `The enrollment in ${store.directory} is incomplete. Run the command again with --restart to enroll again.`,
-    );
-  }
-
-  const certificates = readCertificates(certificatePem);
-  const anchors = organisation.ca.certificates.map((pem) => readCertificates(pem)[0]!);
-  return checkIssuedCertificate({
-    certificate: certificates[0]!,
-    intermediates: certificates.slice(1),
-    anchors,
-    publicKeySpkiDer: publicKeySpkiDer(readPrivateKeyPem(keyPem).publicKey),
-  });
 }
 
 async function waitUntil(when: Date, signal: AbortSignal | undefined): Promise<void> {
