@@ -147,12 +147,13 @@ async function main(): Promise<void> {
 Command: \`npm run bench\` (scripts/bench.ts). Each number is the median of the given runs; runs of
 VPN Onboard and of the reference tool alternate in the same process run. The OpenSSL timing
 includes starting the openssl process (a few milliseconds), because that is what a user of
-\`openssl req\` pays too. RSA key generation searches for random primes, so single runs vary by
+\`openssl req\` pays too. Node.js generates the key with the OpenSSL it bundles, which can be a
+newer release than the command-line tool's. RSA key generation searches for random primes, so single runs vary by
 a factor of several; compare ratios, not absolute times, across machines.
 
 - Date: ${new Date().toISOString()}
 - Machine: ${machine}
-- Node.js ${process.version}; ${openSslVersion(openssl)}
+- Node.js ${process.version} (bundled OpenSSL ${process.versions.openssl}); command-line ${openSslVersion(openssl)}
 
 ## Key and CSR generation, and EST
 
