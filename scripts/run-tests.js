@@ -21,6 +21,20 @@ const steps = [
     ],
     results: 'test-results/vitest.json',
   },
+  {
+    name: 'network lab with real openvpn (vitest, needs root)',
+    command: 'npx',
+    args: [
+      'vitest',
+      'run',
+      '-c',
+      'vitest.lab.config.ts',
+      '--reporter=default',
+      '--reporter=json',
+      '--outputFile.json=test-results/vitest-lab.json',
+    ],
+    results: 'test-results/vitest-lab.json',
+  },
 ];
 
 mkdirSync('test-results', { recursive: true });

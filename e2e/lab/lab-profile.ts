@@ -1,0 +1,68 @@
+import type { TestClientCredentials } from '../../main/connect/test-profile.ts';
+import { demoOrganisation } from '../../main/demo/demo-organisation.ts';
+import { organisationFileSchema, type OrganisationFile } from '../../main/org/schema.ts';
+import { sha256Fingerprint } from '../../main/pki/fingerprint.ts';
+import { buildProfile } from '../../main/profile/profile-builder.ts';
+import { installProfile } from '../../main/profile/profile-store.ts';
+import type { Lab } from './lab-environment.ts';
+import { LAB_VPN_PORT } from './openvpn-server.ts';
+import { LAB_ADDRESSES } from './topology.ts';
+
+/**
+ * Client timers for fast failover, as measured in the lab: give up on a silent server after
+ * 2 s, restart after 4 s without a ping, and reconnect without openvpn's default 1 s pause.
+ * The servers push their own ping settings, which the pull-filter drops.
+ */
+export const FAST_FAILOVER_DIRECTIVES = [
+  ['server-poll-timeout', '2'],
+  ['connect-retry', '0'],
+  ['ping', '1'],
+  ['ping-restart', '4'],
+  ['pull-filter', 'ignore', 'ping'],
+];
+
+/** Builds the lab's organisation: the demo organisation with the lab's servers as endpoints. */
+export function labOrganisation(lab: Lab): OrganisationFile {
+  const base = demoOrganisation({
+    // NOTE: nothing enrolls over EST in the lab yet; the test signs the client CSR directly.
+    estUrl: 'https://127.0.0.1:8443/.well-known/est',
+    caCertificatePem: lab.ca.certificatePem,
+    caFingerprint: sha256Fingerprint(lab.ca.certificateDer),
+    username: 'lab',
+    tlsCryptKey: lab.tlsCryptKey,
+    targets: [],
+  });
+
+  return organisationFileSchema.parse({
+    ...base,
+    organisation: { ...base.organisation, id: 'lab', name: 'VPN Onboard Lab' },
+    vpn: {
+      ...base.vpn,
+      endpoints: [
+        { host: LAB_ADDRESSES.fw1, port: LAB_VPN_PORT, proto: 'udp' },
+        { host: LAB_ADDRESSES.fw2, port: LAB_VPN_PORT, proto: 'udp' },
+      ],
+      serverName: lab.serverName,
+      serverNameType: 'name',
+      extraDirectives: FAST_FAILOVER_DIRECTIVES,
+    },
+  });
+}
+
+/** Builds the lab profile with the product's profile builder and installs it in `dataDir`. */
+export function installLabProfile(
+  lab: Lab,
+  dataDir: string,
+  credentials: TestClientCredentials,
+  organisationId = 'lab',
+): Promise<string> {
+  const organisation = labOrganisation(lab);
+  const text = buildProfile({
+    organisation,
+    caCertificatesPem: [credentials.caPem],
+    certificatePem: credentials.certificatePem,
+    privateKeyPem: credentials.privateKeyPem,
+    generatedAt: new Date(),
+  });
+  return installProfile(dataDir, organisationId, text);
+}

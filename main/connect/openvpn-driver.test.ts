@@ -1,0 +1,360 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { createDemoCa, type DemoCa } from '../demo-ca/certificate-authority.ts';
+import { ConnectError, OpenvpnDriver } from './openvpn-driver.ts';
+import type { ByteCount } from './driver.ts';
+import {
+  processRecordPath,
+  readProcessRecord,
+  waitForExit,
+  writeProcessRecord,
+} from './process-record.ts';
+import { issueTestClient, minimalProfile } from './test-profile.ts';
+
+const HOUR_MS = 60 * 60 * 1000;
+
+let directory: string;
+let ca: DemoCa;
+let markerPath: string;
+let fakeOpenvpn: string;
+
+/** Writes a profile whose certificate has the given validity and returns its path. */
+async function profileWith(name: string, notBefore: Date, notAfter: Date): Promise<string> {
+  const credentials = await issueTestClient(ca, 'jane.doe', { notBefore, notAfter });
+  const path = join(directory, `${name}.ovpn`);
+  await writeFile(path, minimalProfile(credentials, ['remote 198.18.0.1 1194 udp']), {
+    mode: 0o600,
+  });
+  return path;
+}
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'vpn-onboard-driver-'));
+  ca = await createDemoCa({ commonName: 'Driver Test CA', keyBits: 2048 });
+
+  // Stands in for openvpn: it leaves a marker, prints an options error and exits.
+  markerPath = join(directory, 'openvpn-started');
+  fakeOpenvpn = join(directory, 'fake-openvpn');
+  await writeFile(
+    fakeOpenvpn,
+    `#!/bin/sh\ntouch '${markerPath}'\necho "Options error: Unrecognized option: bogus"\nexit 1\n`,
+  );
+  await chmod(fakeOpenvpn, 0o755);
+});
+
+afterAll(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+describe('openvpn driver', () => {
+  it('never starts openvpn with an expired certificate', async () => {
+    const now = Date.now();
+    const profile = await profileWith(
+      'expired',
+      new Date(now - 48 * HOUR_MS),
+      new Date(now - HOUR_MS),
+    );
+    const driver = new OpenvpnDriver({
+      dataDir: join(directory, 'data'),
+      openvpnPath: fakeOpenvpn,
+    });
+    await driver.installProfile(profile);
+
+    const attempt = driver.connect();
+
+    await expect(attempt).rejects.toBeInstanceOf(ConnectError);
+    await expect(attempt).rejects.toThrow(/^The certificate expired on .* \(1 hour ago\)\./);
+    expect(driver.state()).toMatchObject({ status: 'error', kind: 'certificate' });
+    expect(existsSync(markerPath)).toBe(false);
+  });
+
+  it('never starts openvpn with a certificate not yet valid', async () => {
+    const now = Date.now();
+    const profile = await profileWith(
+      'future',
+      new Date(now + 2.5 * HOUR_MS),
+      new Date(now + 48 * HOUR_MS),
+    );
+    const driver = new OpenvpnDriver({
+      dataDir: join(directory, 'data'),
+      openvpnPath: fakeOpenvpn,
+    });
+    await driver.installProfile(profile);
+
+    await expect(driver.connect()).rejects.toThrow(
+      /^The certificate is not valid until .* \(in 2 hours\)/,
+    );
+    expect(existsSync(markerPath)).toBe(false);
+  });
+
+  it('never starts openvpn when the key does not match', async () => {
+    const now = Date.now();
+    const validity = { notBefore: new Date(now - HOUR_MS), notAfter: new Date(now + 48 * HOUR_MS) };
+    const first = await issueTestClient(ca, 'jane.doe', validity);
+    const second = await issueTestClient(ca, 'jane.doe', validity);
+    const path = join(directory, 'mismatch.ovpn');
+    await writeFile(path, minimalProfile({ ...first, privateKeyPem: second.privateKeyPem }, []));
+    const driver = new OpenvpnDriver({
+      dataDir: join(directory, 'data'),
+      openvpnPath: fakeOpenvpn,
+    });
+    await driver.installProfile(path);
+
+    await expect(driver.connect()).rejects.toThrow('issued for a different key');
+    expect(driver.state()).toMatchObject({ status: 'error', kind: 'certificate' });
+    expect(existsSync(markerPath)).toBe(false);
+  });
+
+  it('rejects a profile without an inline certificate', async () => {
+    const path = join(directory, 'no-cert.ovpn');
+    await writeFile(path, 'client\ndev tun\nremote 198.18.0.1\n');
+    const driver = new OpenvpnDriver({
+      dataDir: join(directory, 'data'),
+      openvpnPath: fakeOpenvpn,
+    });
+    await driver.installProfile(path);
+
+    await expect(driver.connect()).rejects.toThrow('has no inline <cert> block');
+    expect(driver.state()).toMatchObject({ status: 'error', kind: 'profile' });
+  });
+
+  it('reports openvpn exiting before it opens its management interface', async () => {
+    const now = Date.now();
+    const profile = await profileWith(
+      'valid',
+      new Date(now - HOUR_MS),
+      new Date(now + 48 * HOUR_MS),
+    );
+    const dataDir = join(directory, 'exits');
+    const driver = new OpenvpnDriver({ dataDir, openvpnPath: fakeOpenvpn });
+    await driver.installProfile(profile);
+
+    const attempt = driver.connect();
+
+    await expect(attempt).rejects.toThrow(
+      /^openvpn exited with code 1 before it opened its management interface: .*Unrecognized option: bogus/,
+    );
+    expect(driver.state()).toMatchObject({ status: 'error', kind: 'management' });
+    expect(existsSync(markerPath)).toBe(true);
+    expect(existsSync(processRecordPath(dataDir))).toBe(false);
+    expect(await readFile(join(dataDir, 'logs', 'openvpn.log'), 'utf8')).toContain('bogus');
+  });
+
+  it('refuses to connect without a profile', async () => {
+    const driver = new OpenvpnDriver({
+      dataDir: join(directory, 'data'),
+      openvpnPath: fakeOpenvpn,
+    });
+
+    await expect(driver.connect()).rejects.toThrow('No profile is installed');
+  });
+
+  it('recovers to disconnected when the recorded openvpn is gone', async () => {
+    const dataDir = join(directory, 'stale');
+    const recordPath = processRecordPath(dataDir);
+    await writeProcessRecord(recordPath, {
+      version: 1,
+      pid: 2 ** 22 + 1,
+      socketPath: join(directory, 'gone.sock'),
+      socketDirectory: join(directory, 'gone'),
+      profilePath: join(directory, 'gone.ovpn'),
+      logPath: join(directory, 'gone.log'),
+      startedAt: new Date().toISOString(),
+    });
+    const driver = new OpenvpnDriver({ dataDir, openvpnPath: fakeOpenvpn });
+
+    expect(await driver.recover()).toEqual({ status: 'disconnected' });
+    expect(existsSync(recordPath)).toBe(false);
+  });
+});
+
+const FAKE_OPENVPN = fileURLToPath(new URL('./fake-openvpn.ts', import.meta.url));
+
+describe('openvpn driver with a stand-in openvpn', () => {
+  let profile: string;
+  let dataDir: string;
+  let driver: OpenvpnDriver;
+
+  /** Creates a driver that runs the management-speaking stand-in in `mode`. */
+  function standInDriver(mode: string, stopTimeoutMs = 2_000): OpenvpnDriver {
+    process.env.FAKE_OPENVPN_MODE = mode;
+    return new OpenvpnDriver({
+      dataDir,
+      openvpnPath: 'openvpn',
+      commandPrefix: [process.execPath, '--import', 'tsx', FAKE_OPENVPN],
+      connectTimeoutMs: 10_000,
+      stopTimeoutMs,
+    });
+  }
+
+  beforeAll(async () => {
+    const now = Date.now();
+    profile = await profileWith('stand-in', new Date(now - HOUR_MS), new Date(now + 48 * HOUR_MS));
+  });
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(directory, 'stand-in-'));
+  });
+
+  afterEach(async () => {
+    await driver.disconnect().catch(() => undefined);
+    delete process.env.FAKE_OPENVPN_MODE;
+  });
+
+  it('connects and reports the endpoint', async () => {
+    driver = standInDriver('connect');
+    await driver.installProfile(profile);
+    const phases: string[] = [];
+    driver.onState((state) => {
+      if (state.status === 'connecting') phases.push(state.phase);
+    });
+
+    const state = await driver.connect();
+
+    expect(state).toMatchObject({
+      status: 'connected',
+      endpoint: { host: '198.18.0.1', port: 1194 },
+      tunnelAddress: '192.168.102.2',
+    });
+    expect(phases).toEqual([
+      'starting',
+      'connecting',
+      'authenticating',
+      'getting-config',
+      'assigning-address',
+      'adding-routes',
+    ]);
+  });
+
+  it('records the openvpn process', async () => {
+    driver = standInDriver('connect');
+    await driver.installProfile(profile);
+    await driver.connect();
+
+    const record = await readProcessRecord(processRecordPath(dataDir));
+
+    expect(record?.pid).toBe(driver.pid);
+    expect(record?.profilePath).toBe(profile);
+    expect((await stat(dirname(record?.socketPath ?? ''))).mode & 0o777).toBe(0o700);
+  });
+
+  it('reconnects back to connected', async () => {
+    driver = standInDriver('connect');
+    await driver.installProfile(profile);
+    await driver.connect();
+    const reasons: string[] = [];
+    driver.onState((state) => {
+      if (state.status === 'reconnecting') reasons.push(state.reason);
+    });
+
+    const state = await driver.reconnect();
+
+    expect(state.status).toBe('connected');
+    expect(reasons).toContain('reconnect requested (SIGUSR1)');
+  });
+
+  it('reports byte counters', async () => {
+    driver = standInDriver('connect');
+    await driver.installProfile(profile);
+    await driver.connect();
+
+    const [count] = await new Promise<ByteCount[]>((resolve) => {
+      const unsubscribe = driver.onBytes((next) => {
+        unsubscribe();
+        resolve([next]);
+      });
+    });
+
+    expect(count?.bytesIn).toBeGreaterThan(0);
+  });
+
+  it('disconnects and removes the record', async () => {
+    driver = standInDriver('connect');
+    await driver.installProfile(profile);
+    await driver.connect();
+    const pid = driver.pid ?? 0;
+
+    await driver.disconnect();
+
+    expect(driver.state()).toEqual({ status: 'disconnected' });
+    expect(await waitForExit(pid, 1_000)).toBe(true);
+    expect(existsSync(processRecordPath(dataDir))).toBe(false);
+  });
+
+  it('kills openvpn that ignores SIGTERM', async () => {
+    driver = standInDriver('ignore-sigterm', 300);
+    await driver.installProfile(profile);
+    await driver.connect();
+    const pid = driver.pid ?? 0;
+
+    await driver.disconnect();
+
+    expect(await waitForExit(pid, 1_000)).toBe(true);
+    expect(driver.state()).toEqual({ status: 'disconnected' });
+  });
+
+  it('reattaches after the app restarts', async () => {
+    const first = standInDriver('connect');
+    await first.installProfile(profile);
+    await first.connect();
+    await first.detach();
+
+    driver = standInDriver('connect');
+    const state = await driver.recover();
+
+    expect(state).toMatchObject({ status: 'connected', tunnelAddress: '192.168.102.2' });
+    expect(driver.pid).toBe(first.pid);
+  });
+
+  it('takes over a running openvpn on connect', async () => {
+    const first = standInDriver('connect');
+    await first.installProfile(profile);
+    await first.connect();
+    await first.detach();
+
+    driver = standInDriver('connect');
+    await driver.installProfile(profile);
+    const state = await driver.connect();
+
+    expect(state.status).toBe('connected');
+    expect(driver.pid).toBe(first.pid);
+  });
+
+  it('stops openvpn when a password is requested', async () => {
+    driver = standInDriver('password');
+    await driver.installProfile(profile);
+
+    const attempt = driver.connect();
+
+    await expect(attempt).rejects.toThrow(
+      "openvpn asked for a password (Need 'Private Key' password)",
+    );
+    expect(driver.state()).toMatchObject({ status: 'error', kind: 'openvpn-exited' });
+  });
+
+  it('reports a fatal error with its message', async () => {
+    driver = standInDriver('fatal');
+    await driver.installProfile(profile);
+
+    const attempt = driver.connect();
+
+    await expect(attempt).rejects.toThrow(
+      'openvpn exited unexpectedly: Cannot open TUN/TAP dev /dev/net/tun: No such device.',
+    );
+    expect(existsSync(processRecordPath(dataDir))).toBe(false);
+  });
+
+  it('rejects connect while connected', async () => {
+    driver = standInDriver('connect');
+    await driver.installProfile(profile);
+    await driver.connect();
+
+    await expect(driver.connect()).rejects.toThrow('Cannot connect while the tunnel is Connected');
+  });
+});

@@ -1,0 +1,455 @@
+import { readFile, rm } from 'node:fs/promises';
+
+import { silentLogger, type Logger } from '../log/logger.ts';
+import { CertificateCheckError } from '../pki/certificate-check.ts';
+import { checkProfileCertificate, ProfileReadError } from './certificate-gate.ts';
+import {
+  canConnect,
+  canReconnect,
+  describeState,
+  DISCONNECTED,
+  type ConnectionErrorKind,
+  type ConnectionState,
+} from './connection-state.ts';
+import type { ByteCount, ConnectionDriver } from './driver.ts';
+import { ManagementClient } from './management-client.ts';
+import type { ManagementNotification } from './management-parser.ts';
+import { launchOpenvpn, locateOpenvpn } from './openvpn-launch.ts';
+import { reconnectReason, stateAfter } from './openvpn-states.ts';
+import {
+  isRecordedOpenvpn,
+  processRecordPath,
+  readProcessRecord,
+  removeProcessRecord,
+  waitForExit,
+  type ProcessRecord,
+} from './process-record.ts';
+
+export interface OpenvpnDriverOptions {
+  /** The app's data directory; the process record and openvpn's log go below it. */
+  dataDir: string;
+  /** The openvpn executable; found on PATH, /usr/sbin or /sbin when omitted. */
+  openvpnPath?: string;
+  /** Command that openvpn runs under, e.g. `['ip', 'netns', 'exec', 'lab-client']`. */
+  commandPrefix?: string[];
+  /** openvpn options added after the profile, e.g. `['--disable-dco']` in the test lab. */
+  extraArguments?: string[];
+  /** Milliseconds a connect or reconnect may take before it fails; default 30 000. */
+  connectTimeoutMs?: number;
+  /** Milliseconds openvpn gets to exit after SIGTERM before it is killed; default 5 000. */
+  stopTimeoutMs?: number;
+  /** The clock for the certificate gate. */
+  now?: () => Date;
+  log?: Logger;
+}
+
+/** Raised by connect and reconnect; `state` is the error state the driver moved to. */
+export class ConnectError extends Error {
+  override name = 'ConnectError';
+
+  constructor(readonly state: Extract<ConnectionState, { status: 'error' }>) {
+    super(state.message);
+  }
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+const DEFAULT_STOP_TIMEOUT_MS = 5_000;
+const KEPT_LOG_LINES = 20;
+const SECRET_LOG_LINE = /auth-token|password/i;
+
+/**
+ * Runs openvpn directly (this process needs CAP_NET_ADMIN, or a command prefix that grants it)
+ * and drives it through its management interface on a unix socket in a private directory.
+ * openvpn starts with `--management-hold`, so the driver is attached before anything happens.
+ * It runs in its own process group and outlives a crash of the app, and `recover` finds it
+ * again through the process record.
+ */
+export class OpenvpnDriver implements ConnectionDriver {
+  readonly name = 'openvpn';
+
+  private current: ConnectionState = DISCONNECTED;
+  private profilePath: string | undefined;
+  private client: ManagementClient | undefined;
+  private record: ProcessRecord | undefined;
+  private stopping = false;
+  private holdReleased = false;
+  private pendingStop: Promise<void> | undefined;
+  private readonly recentLog: string[] = [];
+  private fatal: string | undefined;
+  private readonly stateListeners = new Set<(state: ConnectionState) => void>();
+  private readonly byteListeners = new Set<(count: ByteCount) => void>();
+  private readonly log: Logger;
+  private readonly recordPath: string;
+
+  constructor(private readonly options: OpenvpnDriverOptions) {
+    this.log = (options.log ?? silentLogger).child('openvpn');
+    this.recordPath = processRecordPath(options.dataDir);
+  }
+
+  async installProfile(profilePath: string): Promise<void> {
+    await readFile(profilePath, { encoding: 'utf8', flag: 'r' });
+    this.profilePath = profilePath;
+  }
+
+  state(): ConnectionState {
+    return this.current;
+  }
+
+  onState(listener: (state: ConnectionState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  onBytes(listener: (count: ByteCount) => void): () => void {
+    this.byteListeners.add(listener);
+    return () => this.byteListeners.delete(listener);
+  }
+
+  /** The PID of the running openvpn, if any. */
+  get pid(): number | undefined {
+    return this.record?.pid;
+  }
+
+  async connect(): Promise<ConnectionState> {
+    // An openvpn left by an earlier run of the app is taken over instead of starting a second one.
+    if (this.record === undefined && canConnect(this.current)) {
+      const recovered = await this.recover();
+      if (recovered.status === 'connected') return recovered;
+      if (recovered.status === 'connecting' || recovered.status === 'reconnecting') {
+        return this.waitForConnected();
+      }
+    }
+
+    if (!canConnect(this.current)) {
+      throw new Error(`Cannot connect while the tunnel is ${describeState(this.current)}.`);
+    }
+    const profilePath = this.profilePath;
+    if (profilePath === undefined) {
+      throw new Error('No profile is installed; enroll first, then connect.');
+    }
+
+    this.checkCertificate(profilePath, await readFile(profilePath, 'utf8'));
+    const openvpnPath = this.openvpnPath();
+
+    this.stopping = false;
+    this.holdReleased = false;
+    this.fatal = undefined;
+    this.recentLog.length = 0;
+    this.setState({ status: 'connecting', phase: 'starting' });
+
+    try {
+      const { record, client } = await launchOpenvpn({
+        openvpnPath,
+        profilePath,
+        dataDir: this.options.dataDir,
+        recordPath: this.recordPath,
+        commandPrefix: this.options.commandPrefix ?? [],
+        extraArguments: this.options.extraArguments ?? [],
+        timeoutMs: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        log: this.log,
+      });
+      this.record = record;
+      this.attach(client);
+      await this.subscribe(client);
+    } catch (error) {
+      await this.stopAfterFailure('management', (error as Error).message);
+      throw new ConnectError(this.current as Extract<ConnectionState, { status: 'error' }>);
+    }
+
+    // When the release fails the socket has closed, and the exit handler moves to the error state.
+    const connected = this.waitForConnected();
+    if (this.client !== undefined) await this.release(this.client).catch(() => undefined);
+    return connected;
+  }
+
+  async reconnect(): Promise<ConnectionState> {
+    if (!canReconnect(this.current) || this.client === undefined) {
+      throw new Error(`Cannot reconnect while the tunnel is ${describeState(this.current)}.`);
+    }
+
+    this.setState({ status: 'reconnecting', reason: reconnectReason('SIGUSR1') });
+    const connected = this.waitForConnected();
+    await this.client.signal('SIGUSR1').catch(() => undefined);
+    return connected;
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.pendingStop !== undefined) return this.pendingStop;
+
+    const record = this.record;
+    if (record === undefined) {
+      this.setState(DISCONNECTED);
+      return;
+    }
+
+    this.stopping = true;
+    this.setState({ status: 'disconnecting' });
+    this.pendingStop = this.stop(record).finally(() => (this.pendingStop = undefined));
+    return this.pendingStop;
+  }
+
+  /**
+   * Finds an openvpn that an earlier run of the app started, through the process record, and
+   * reattaches to it. When it is running but its management interface does not reply, it is
+   * stopped. Returns the state afterwards.
+   */
+  async recover(): Promise<ConnectionState> {
+    const record = await readProcessRecord(this.recordPath);
+    if (record === undefined) return this.current;
+
+    if (!isRecordedOpenvpn(record)) {
+      this.log.info('Recorded openvpn is gone; cleaning up', { pid: record.pid });
+      await this.cleanUp(record);
+      return this.current;
+    }
+
+    this.record = record;
+    this.profilePath = record.profilePath;
+    try {
+      const client = await ManagementClient.connect(record.socketPath, { log: this.log });
+      this.attach(client);
+      await this.subscribe(client);
+      const now = await client.state();
+      this.log.info('Reattached to openvpn', { pid: record.pid, state: now.name });
+      this.onNotification(now);
+      await this.release(client);
+    } catch (error) {
+      this.log.warn('Failed to reattach to openvpn; stopping it', {
+        pid: record.pid,
+        error: (error as Error).message,
+      });
+      this.stopping = true;
+      await this.stop(record);
+    }
+    return this.current;
+  }
+
+  /** Closes the management connection and leaves openvpn running, as an app exit does. */
+  async detach(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.close();
+  }
+
+  private checkCertificate(profilePath: string, profileText: string): void {
+    try {
+      checkProfileCertificate(profileText, profilePath, this.options.now?.() ?? new Date());
+    } catch (error) {
+      if (error instanceof CertificateCheckError) this.fail('certificate', error.message);
+      if (error instanceof ProfileReadError) this.fail('profile', error.message);
+      throw error;
+    }
+  }
+
+  private openvpnPath(): string {
+    const path = this.options.openvpnPath ?? locateOpenvpn();
+    if (path !== undefined) return path;
+
+    this.fail(
+      'openvpn-missing',
+      'openvpn was not found on PATH or in /usr/sbin or /sbin; install it ' +
+        '(Debian and Ubuntu: apt install openvpn) and connect again.',
+    );
+  }
+
+  private attach(client: ManagementClient): void {
+    this.client = client;
+    client.onNotification((notification) => this.onNotification(notification));
+    client.onClose(() => void this.onManagementClosed(client));
+  }
+
+  private async subscribe(client: ManagementClient): Promise<void> {
+    await client.stateOn();
+    await client.logOn();
+    await client.bytecount(1);
+  }
+
+  /**
+   * Releases the start-up hold and turns the hold flag off. While the flag is set, openvpn 2.6.14
+   * waits for `hold release` after every restart, so it would wait forever after an app crash.
+   */
+  private async release(client: ManagementClient): Promise<void> {
+    this.holdReleased = true;
+    await client.command('hold off');
+    await client.holdRelease();
+  }
+
+  private onNotification(notification: ManagementNotification): void {
+    switch (notification.kind) {
+      case 'state':
+        this.onOpenvpnState(notification);
+        return;
+      case 'bytecount':
+        for (const listener of this.byteListeners) {
+          listener({ bytesIn: notification.bytesIn, bytesOut: notification.bytesOut });
+        }
+        return;
+      case 'log':
+        // openvpn may print a pushed auth-token; such a line is neither logged nor shown.
+        if (SECRET_LOG_LINE.test(notification.text)) return;
+        this.recentLog.push(notification.text);
+        if (this.recentLog.length > KEPT_LOG_LINES) this.recentLog.shift();
+        this.log.debug(`openvpn: ${notification.text}`);
+        return;
+      case 'fatal':
+        this.fatal = notification.text;
+        this.log.error('openvpn reported a fatal error', { message: notification.text });
+        return;
+      case 'hold':
+        // The start-up hold waits for connect. A later hold means the flag was still on, so release
+        // it at once because openvpn must not wait for an app that may be gone.
+        if (this.holdReleased && !this.stopping) {
+          void this.client?.holdRelease().catch(() => undefined);
+        }
+        return;
+      case 'password':
+        // `>PASSWORD:Auth-Token:` carries a session token from the server, not a request.
+        if (notification.text.startsWith('Auth-Token:')) return;
+
+        // Profiles carry an unencrypted key, so a password request means a foreign profile.
+        this.log.error('openvpn asked for a password', { request: notification.text });
+        this.fatal = `openvpn asked for a password (${notification.text}), which this app never sets`;
+        void this.client?.signal('SIGTERM').catch(() => undefined);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onOpenvpnState(state: Extract<ManagementNotification, { kind: 'state' }>): void {
+    if (this.stopping) return;
+
+    if (state.name === 'CONNECTED' && state.description !== 'SUCCESS') {
+      this.log.warn('openvpn connected with errors', { description: state.description });
+    }
+    const next = stateAfter(this.current, state);
+    if (next !== undefined) this.setState(next);
+  }
+
+  private async onManagementClosed(client: ManagementClient): Promise<void> {
+    if (this.client !== client) return;
+    this.client = undefined;
+
+    const record = this.record;
+    if (record === undefined) return;
+
+    // The socket closes a moment before the process is gone.
+    await waitForExit(record.pid, this.options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
+    if (this.record !== record) return;
+
+    if (this.stopping) return;
+
+    // NOTE: an unexpected exit ends in the error state; openvpn is not restarted with backoff yet.
+    const authFailed = this.recentLog.some((line) => line.includes('AUTH_FAILED'));
+    const cause = this.fatal ?? this.recentLog.at(-1) ?? 'no message';
+    this.log.error('openvpn exited unexpectedly', { pid: record.pid, cause });
+    await this.cleanUp(record);
+    this.setState({
+      status: 'error',
+      kind: authFailed ? 'auth-failed' : 'openvpn-exited',
+      message: `openvpn exited unexpectedly: ${cause}. Its log is in ${record.logPath}.`,
+    });
+  }
+
+  private async stop(record: ProcessRecord, final: ConnectionState = DISCONNECTED): Promise<void> {
+    const timeoutMs = this.options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+
+    try {
+      if (this.client === undefined) throw new Error('no management connection');
+      await this.client.signal('SIGTERM');
+    } catch {
+      signalProcess(record, 'SIGTERM');
+    }
+
+    if (!(await waitForExit(record.pid, timeoutMs))) {
+      this.log.warn('openvpn did not exit after SIGTERM; killing it', {
+        pid: record.pid,
+        timeoutMs,
+      });
+      signalProcess(record, 'SIGKILL');
+      await waitForExit(record.pid, timeoutMs);
+    }
+
+    this.log.info('Stopped openvpn', { pid: record.pid });
+    await this.cleanUp(record);
+    this.setState(final);
+  }
+
+  private async stopAfterFailure(kind: ConnectionErrorKind, message: string): Promise<void> {
+    const failure: ConnectionState = { status: 'error', kind, message };
+    const record = this.record;
+    if (record === undefined) {
+      this.setState(failure);
+      return;
+    }
+    this.stopping = true;
+    await this.stop(record, failure);
+  }
+
+  private async cleanUp(record: ProcessRecord): Promise<void> {
+    if (this.record === record) this.record = undefined;
+    const client = this.client;
+    this.client = undefined;
+    await client?.close();
+    await rm(record.socketDirectory, { recursive: true, force: true });
+    await removeProcessRecord(this.recordPath);
+  }
+
+  private waitForConnected(): Promise<ConnectionState> {
+    const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        unsubscribe();
+        const lastLine = this.recentLog.at(-1);
+        const message =
+          `No VPN server completed the connection within ${timeoutMs / 1000} s; check the ` +
+          'network, or ask your administrator whether the VPN servers are up.' +
+          (lastLine === undefined ? '' : ` openvpn's last message: ${lastLine}`);
+        void this.stopAfterFailure('timeout', message).then(() =>
+          reject(new ConnectError(this.current as Extract<ConnectionState, { status: 'error' }>)),
+        );
+      }, timeoutMs);
+
+      const unsubscribe = this.onState((state) => {
+        if (state.status === 'connected') {
+          clearTimeout(timer);
+          unsubscribe();
+          resolve(state);
+        } else if (state.status === 'error') {
+          clearTimeout(timer);
+          unsubscribe();
+          reject(new ConnectError(state));
+        } else if (state.status === 'disconnected') {
+          clearTimeout(timer);
+          unsubscribe();
+          reject(new Error('The tunnel was disconnected before it came up.'));
+        }
+      });
+    });
+  }
+
+  private fail(kind: ConnectionErrorKind, message: string): never {
+    const state = { status: 'error', kind, message } as const;
+    this.setState(state);
+    throw new ConnectError(state);
+  }
+
+  private setState(state: ConnectionState): void {
+    const previous = this.current;
+    this.current = state;
+    if (previous.status !== state.status) {
+      this.log.info('Connection state changed', { from: previous.status, to: state.status });
+    }
+    for (const listener of this.stateListeners) listener(state);
+  }
+}
+
+function signalProcess(record: ProcessRecord, signal: NodeJS.Signals): void {
+  if (!isRecordedOpenvpn(record)) return;
+  try {
+    process.kill(record.pid, signal);
+  } catch {
+    // It exited between the check and the signal.
+  }
+}

@@ -1,0 +1,153 @@
+import { spawn } from 'node:child_process';
+import { accessSync, closeSync, constants, openSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+import type { Logger } from '../log/logger.ts';
+import { ManagementClient } from './management-client.ts';
+import { removeProcessRecord, writeProcessRecord, type ProcessRecord } from './process-record.ts';
+
+export interface LaunchOptions {
+  openvpnPath: string;
+  profilePath: string;
+  dataDir: string;
+  recordPath: string;
+  commandPrefix: string[];
+  extraArguments: string[];
+  /** Milliseconds openvpn may take to open its management interface. */
+  timeoutMs: number;
+  log: Logger;
+}
+
+/** An openvpn waiting in its start-up hold, with the management connection to it. */
+export interface LaunchedOpenvpn {
+  record: ProcessRecord;
+  client: ManagementClient;
+}
+
+const SYSTEM_FOLDERS = ['/usr/sbin', '/sbin'];
+const SOCKET_WAIT_STEP_MS = 10;
+
+/** Finds the openvpn executable on PATH, then in /usr/sbin and /sbin. */
+export function locateOpenvpn(): string | undefined {
+  const folders = [...(process.env.PATH ?? '').split(delimiter), ...SYSTEM_FOLDERS];
+  for (const folder of folders.filter(Boolean)) {
+    try {
+      accessSync(join(folder, 'openvpn'), constants.X_OK);
+      return join(folder, 'openvpn');
+    } catch {
+      // Not in this folder.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Starts openvpn with `--management-hold` and its management interface on a unix socket in a
+ * new 0700 directory, writes the process record and connects to the socket. openvpn runs in its
+ * own process group and writes its own log file, so it keeps running when the app exits. On
+ * failure the process gets SIGKILL and the directory and record are removed; the log stays.
+ */
+export async function launchOpenvpn(options: LaunchOptions): Promise<LaunchedOpenvpn> {
+  const socketDirectory = await mkdtemp(join(tmpdir(), 'vpn-onboard-'));
+  const socketPath = join(socketDirectory, 'management.sock');
+  const logDirectory = join(options.dataDir, 'logs');
+  await mkdir(logDirectory, { recursive: true, mode: 0o700 });
+  const logPath = join(logDirectory, 'openvpn.log');
+
+  const [command, ...prefixArguments] = [...options.commandPrefix, options.openvpnPath];
+  const args = [
+    ...prefixArguments,
+    '--config',
+    options.profilePath,
+    '--management',
+    socketPath,
+    'unix',
+    '--management-hold',
+    ...options.extraArguments,
+  ];
+
+  const logFd = openSync(logPath, 'w', 0o600);
+  let child;
+  try {
+    child = spawn(command ?? options.openvpnPath, args, {
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+    });
+  } finally {
+    closeSync(logFd);
+  }
+  child.unref();
+
+  let exitMessage: string | undefined;
+  child.once('error', (error) => (exitMessage = `failed to start: ${error.message}`));
+  child.once('exit', (code, signal) => (exitMessage = `exited with ${signal ?? `code ${code}`}`));
+
+  const record: ProcessRecord = {
+    version: 1,
+    pid: child.pid ?? 0,
+    socketPath,
+    socketDirectory,
+    profilePath: options.profilePath,
+    logPath,
+    startedAt: new Date().toISOString(),
+  };
+
+  try {
+    if (child.pid === undefined) {
+      await new Promise((resolve) => setImmediate(resolve));
+      throw new Error(`${options.openvpnPath} ${exitMessage ?? 'did not start'}; see ${logPath}.`);
+    }
+    await writeProcessRecord(options.recordPath, record);
+    options.log.info('Started openvpn', { pid: child.pid, profile: options.profilePath });
+
+    const client = await connectWhenReady(socketPath, options, () => exitMessage, logPath);
+
+    // The spawned PID belongs to the prefix command when it forks, so ask openvpn itself.
+    record.pid = await client.pid();
+    await writeProcessRecord(options.recordPath, record);
+    return { record, client };
+  } catch (error) {
+    if (exitMessage === undefined && child.pid !== undefined) child.kill('SIGKILL');
+    await rm(socketDirectory, { recursive: true, force: true });
+    await removeProcessRecord(options.recordPath);
+    throw error;
+  }
+}
+
+async function connectWhenReady(
+  socketPath: string,
+  options: LaunchOptions,
+  exitMessage: () => string | undefined,
+  logPath: string,
+): Promise<ManagementClient> {
+  const deadline = Date.now() + options.timeoutMs;
+
+  while (Date.now() < deadline) {
+    const exited = exitMessage();
+    if (exited !== undefined) {
+      throw new Error(
+        `openvpn ${exited} before it opened its management interface: ${await lastLogLines(logPath)}`,
+      );
+    }
+    try {
+      return await ManagementClient.connect(socketPath, { log: options.log });
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, SOCKET_WAIT_STEP_MS));
+    }
+  }
+  throw new Error(
+    `openvpn did not open its management interface at ${socketPath} within ` +
+      `${options.timeoutMs} ms; see ${logPath}.`,
+  );
+}
+
+async function lastLogLines(logPath: string): Promise<string> {
+  try {
+    const lines = (await readFile(logPath, 'utf8')).trim().split('\n');
+    return lines.slice(-3).join(' | ') || 'its log is empty';
+  } catch {
+    return `its log ${logPath} is unreadable`;
+  }
+}
