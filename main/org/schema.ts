@@ -124,7 +124,7 @@ const directive = z
     const name = words[0];
     if (name === undefined) return;
 
-    const reason = rejectedDirectiveReason(name);
+    const reason = rejectedDirectiveReason(name, words.slice(1));
     if (reason !== undefined) context.addIssue({ code: 'custom', path: [0], message: reason });
   });
 

@@ -3,42 +3,83 @@ import { chmod, lstat, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 const POSIX = process.platform !== 'win32';
+const PRIVATE_DIRECTORY_MODE = 0o700;
+const PRIVATE_FILE_MODE = 0o600;
 
-/**
- * Creates a directory only its owner can enter (0700), or tightens an existing one to 0700.
- * Refuses a path that is not a directory, is a symbolic link, or belongs to another user, since
- * keys written there could then be read or swapped by someone else.
- */
-export async function ensurePrivateDirectory(path: string): Promise<void> {
-  await mkdir(path, { recursive: true, mode: 0o700 });
-  if (!POSIX) return;
+/** Raised when a directory cannot be made private. `path` is the directory. */
+export class PrivateDirectoryError extends Error {
+  override name = 'PrivateDirectoryError';
+  readonly path: string;
 
-  const stats = await lstat(path);
-  if (stats.isSymbolicLink() || !stats.isDirectory()) {
-    throw new Error(`${path} is not a directory; choose another data directory (--data-dir).`);
+  constructor(path: string, message: string) {
+    super(message);
+    this.path = path;
   }
-  const uid = process.getuid?.();
-  if (uid !== undefined && stats.uid !== uid) {
-    throw new Error(
-      `${path} belongs to user id ${stats.uid}, not to you (${uid}); choose a data directory you own (--data-dir).`,
-    );
-  }
-  if ((stats.mode & 0o077) !== 0) await chmod(path, 0o700);
 }
 
 /**
- * Writes a file atomically: a temporary file in the same directory, created with `mode` from
- * the first byte (flags wx, so it never reuses an existing file), written, fsynced, renamed over
- * the target, and the directory fsynced. On failure the previous file stays as it was and the
- * temporary file is removed.
+ * Creates a directory (and missing parents) with mode 0700, or tightens an existing one to 0700
+ * when group or others have any access. Rejects a path that is not a directory, is a symbolic
+ * link, or is owned by another user, because files written there could be read or swapped by
+ * someone else. On Windows only the directory is created: POSIX modes and owners do not apply.
+ */
+export async function ensurePrivateDirectory(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true, mode: PRIVATE_DIRECTORY_MODE });
+  } catch (error) {
+    if (errorCode(error) === 'EEXIST' || errorCode(error) === 'ENOTDIR') {
+      throw new PrivateDirectoryError(
+        path,
+        `${path} (or one of its parents) exists but is not a directory; move the file away or choose another data directory.`,
+      );
+    }
+    throw error;
+  }
+  if (!POSIX) return;
+
+  const stats = await lstat(path);
+  if (stats.isSymbolicLink()) {
+    throw new PrivateDirectoryError(
+      path,
+      `${path} is a symbolic link; replace it with a real directory or choose another data directory.`,
+    );
+  }
+  if (!stats.isDirectory()) {
+    throw new PrivateDirectoryError(
+      path,
+      `${path} is not a directory; move it away or choose another data directory.`,
+    );
+  }
+
+  const uid = process.getuid?.();
+  if (uid !== undefined && stats.uid !== uid) {
+    throw new PrivateDirectoryError(
+      path,
+      `${path} is owned by user id ${stats.uid}, not by the current user (${uid}); change its owner or choose another data directory.`,
+    );
+  }
+
+  if ((stats.mode & 0o077) !== 0) await chmod(path, PRIVATE_DIRECTORY_MODE);
+}
+
+/**
+ * Writes a file atomically. The data goes to a temporary file in the same directory, created
+ * with open flags `wx` and `mode` (default 0600, narrowed further by the umask). So the file has
+ * its final mode from the first byte, and an existing file or symbolic link is never reused.
+ * The temporary file is fsynced and renamed over the target, then the directory is fsynced.
+ *
+ * On failure before the rename, the temporary file is removed and the target is left as it
+ * was. If only the directory fsync fails, the new content is already in place but may not
+ * survive a power cut, and the error is raised.
  */
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
   options: { mode?: number } = {},
 ): Promise<void> {
-  const mode = options.mode ?? 0o600;
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const mode = options.mode ?? PRIVATE_FILE_MODE;
+  const directory = dirname(path);
+  const temporary = join(directory, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
 
   const handle = await open(temporary, 'wx', mode);
   try {
@@ -47,23 +88,25 @@ export async function writeFileAtomic(
     await handle.close();
     await rename(temporary, path);
   } catch (error) {
+    // The handle is already closed when the rename fails, and a second close only rejects.
     await handle.close().catch(() => undefined);
     await rm(temporary, { force: true });
     throw error;
   }
 
-  await syncDirectory(dirname(path));
+  await syncDirectory(directory);
 }
 
-/** Writes a secret (key, profile, state) 0600 and atomically into a private directory. */
+/** Writes a secret (key, profile, state) with mode 0600, atomically, into a private directory. */
 export async function writePrivateFileAtomic(
   path: string,
   data: string | Uint8Array,
 ): Promise<void> {
   await ensurePrivateDirectory(dirname(path));
-  await writeFileAtomic(path, data, { mode: 0o600 });
+  await writeFileAtomic(path, data, { mode: PRIVATE_FILE_MODE });
 }
 
+/** Makes the rename durable. Skipped on Windows, where this has not been tried. */
 async function syncDirectory(path: string): Promise<void> {
   if (!POSIX) return;
 
@@ -73,4 +116,8 @@ async function syncDirectory(path: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
 }
