@@ -2,7 +2,6 @@
 // then writes docs/benchmarks.md. Runs alternate between the two tools so that load from other
 // processes on a shared machine hits both alike; the ratio of medians is the number to watch.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 import { createDemoCa } from '../main/demo-ca/certificate-authority.ts';
@@ -11,6 +10,7 @@ import { createEstClient } from '../main/enroll/est-client.ts';
 import { createCsr } from '../main/pki/csr.ts';
 import { generateRsaKeyPair, type RsaKeyBits } from '../main/pki/keys.ts';
 import { findExecutable } from '../main/testing/requirements.ts';
+import { replaceSection } from './benchmark-page.ts';
 
 const KEY_RUNS: Record<number, number> = { 2048: 30, 3072: 20 };
 const EST_RUNS = 20;
@@ -142,28 +142,23 @@ async function main(): Promise<void> {
     })
     .join('\n');
 
-  const text = `# Benchmarks
+  const text = `## Key and CSR generation, and EST
 
-Command: \`npm run bench\` (scripts/bench.ts). Each number is the median of the given runs; runs of
-VPN Onboard and of the reference tool alternate in the same process run. The OpenSSL timing
-includes starting the openssl process (a few milliseconds), because that is what a user of
-\`openssl req\` pays too. Node.js generates the key with the OpenSSL it bundles, which can be a
-newer release than the command-line tool's. RSA key generation searches for random primes, so single runs vary by
-a factor of several; compare ratios, not absolute times, across machines.
+Command: \`npm run bench\` (scripts/bench.ts), ${new Date().toISOString()}, ${machine}, Node.js
+${process.version} (bundled OpenSSL ${process.versions.openssl}), command-line ${openSslVersion(openssl)}.
 
-- Date: ${new Date().toISOString()}
-- Machine: ${machine}
-- Node.js ${process.version} (bundled OpenSSL ${process.versions.openssl}); command-line ${openSslVersion(openssl)}
-
-## Key and CSR generation, and EST
-
-Target: key and CSR generation within 1.3x of OpenSSL.
+Each number is the median of the given runs; runs of VPN Onboard and of the reference tool
+alternate in the same process run. The OpenSSL timing includes starting the openssl process (a
+few milliseconds), because that is what a user of \`openssl req\` pays too. Node.js generates the
+key with the OpenSSL it bundles, which can be a newer release than the command-line tool's. RSA
+key generation searches for random primes, so single runs vary by a factor of several; compare
+ratios, not absolute times, across machines. Target: within 1.3x of OpenSSL.
 
 | What | Runs | VPN Onboard (median) | Reference (median) | Ratio |
 | --- | --- | --- | --- | --- |
 ${table}
 `;
-  writeFileSync('docs/benchmarks.md', text);
+  replaceSection('## Key and CSR generation, and EST', text);
   process.stdout.write(text);
 }
 

@@ -3,7 +3,7 @@
 // ("N passed, N failed, N skipped") that CI reads. Suites that need a missing tool report
 // themselves as skipped with the reason; VPN_ONBOARD_REQUIRE turns those skips into failures.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const steps = [
   { name: 'typecheck', command: 'npx', args: ['tsc', '--noEmit', '-p', 'tsconfig.json'] },
@@ -35,9 +35,17 @@ const steps = [
     ],
     results: 'test-results/vitest-lab.json',
   },
+  {
+    name: 'wizard in Chromium and Electron (Playwright)',
+    command: 'npx',
+    args: ['playwright', 'test'],
+    results: 'test-results/playwright.json',
+  },
 ];
 
 mkdirSync('test-results', { recursive: true });
+// Results from an earlier run must not be counted again when a step fails before writing its own.
+for (const step of steps) if (step.results) rmSync(step.results, { force: true });
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failedSteps = [];
@@ -49,9 +57,16 @@ for (const step of steps) {
 
   if (step.results && existsSync(step.results)) {
     const report = JSON.parse(readFileSync(step.results, 'utf8'));
-    totals.passed += report.numPassedTests ?? 0;
-    totals.failed += report.numFailedTests ?? 0;
-    totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+    if (report.stats !== undefined) {
+      // Playwright's JSON reporter.
+      totals.passed += (report.stats.expected ?? 0) + (report.stats.flaky ?? 0);
+      totals.failed += report.stats.unexpected ?? 0;
+      totals.skipped += report.stats.skipped ?? 0;
+    } else {
+      totals.passed += report.numPassedTests ?? 0;
+      totals.failed += report.numFailedTests ?? 0;
+      totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+    }
   } else if (!ok) {
     totals.failed += 1;
   }

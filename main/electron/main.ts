@@ -1,0 +1,89 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { app, BrowserWindow, dialog, session } from 'electron';
+
+import { resolveOrganisation } from '../cli/context.ts';
+import type { ConnectionSupport } from '../contract/wizard-state.ts';
+import { suggestedName } from '../enroll/identity.ts';
+import { createLogger, logFilePath, rotatingFileSink } from '../log/logger.ts';
+import { createWizardHandlers } from '../services/wizard-handlers.ts';
+import { createWizardService } from '../services/wizard-service.ts';
+import { resolveDataDir } from '../storage/data-dir.ts';
+import { registerAppScheme, serveRenderer } from './app-protocol.ts';
+import { serveContract } from './contract-ipc.ts';
+import { claimSingleInstance } from './single-instance.ts';
+import {
+  APP_ORIGIN,
+  denyPermissions,
+  lockDownContents,
+  secureWindowOptions,
+} from './window-security.ts';
+
+// The build puts main.js and preload.cjs in out/electron/ and the renderer in out/renderer/.
+const buildDirectory = dirname(fileURLToPath(import.meta.url));
+const PRELOAD_PATH = join(buildDirectory, 'preload.cjs');
+const RENDERER_DIR = join(buildDirectory, '..', 'renderer');
+
+// NOTE: no connection driver is passed to the wizard yet, so its connect step explains that.
+const CONNECTION: ConnectionSupport = {
+  available: false,
+  reason:
+    'Connecting from the setup wizard is not available in this version yet. Your profile is installed, so OpenVPN can connect with it.',
+};
+
+let mainWindow: BrowserWindow | undefined;
+
+registerAppScheme();
+
+if (claimSingleInstance(app, () => mainWindow)) {
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
+  app.on('window-all-closed', () => app.quit());
+  app.whenReady().then(start, fail);
+}
+
+async function start(): Promise<void> {
+  const dataDir = resolveDataDir();
+  const log = createLogger({ sinks: [rotatingFileSink(logFilePath(dataDir))], scope: 'electron' });
+  log.info('Starting', { version: app.getVersion() });
+
+  denyPermissions(session.defaultSession);
+  serveRenderer(RENDERER_DIR);
+
+  // NOTE: with no --org and nothing enrolled yet, start fails with an error dialog, because the
+  // app has no screen yet for choosing the organisation file.
+  const organisation = await resolveOrganisation(organisationArgument(process.argv), dataDir);
+  const service = await createWizardService({
+    organisation,
+    dataDir,
+    host: 'electron',
+    connection: CONNECTION,
+    suggestedIdentity: { name: suggestedName() },
+    log,
+  });
+
+  mainWindow = new BrowserWindow(secureWindowOptions(PRELOAD_PATH));
+  const channel = serveContract({
+    window: mainWindow,
+    handlers: createWizardHandlers(service, log),
+    log,
+  });
+  service.subscribe((snapshot) => channel.events.send('wizard.state', snapshot));
+
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('closed', () => service.close());
+  await mainWindow.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+/** Returns the value of `--org FILE` or `--org=FILE`, if given. */
+export function organisationArgument(argv: string[]): string | undefined {
+  const index = argv.indexOf('--org');
+  if (index >= 0) return argv[index + 1];
+  return argv.find((argument) => argument.startsWith('--org='))?.slice('--org='.length);
+}
+
+function fail(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  dialog.showErrorBox('VPN Onboard could not start', message);
+  app.exit(1);
+}

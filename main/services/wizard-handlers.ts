@@ -1,0 +1,44 @@
+import type { Handlers } from '../contract/handler-registry.ts';
+import type { Logger } from '../log/logger.ts';
+import type { WizardService } from './wizard-service.ts';
+
+/** Binds the contract's calls to the wizard service; every host registers these same handlers. */
+export function createWizardHandlers(service: WizardService, log: Logger): Handlers {
+  const rendererLog = log.child('renderer');
+
+  return {
+    'wizard.ready': () => Promise.resolve(service.snapshot()),
+    'wizard.goTo': async ({ step }) => {
+      await service.goTo(step);
+      return {};
+    },
+    'wizard.saveIdentity': async (identity) => {
+      await service.saveIdentity(identity);
+      return {};
+    },
+    'wizard.createRequest': async () => {
+      await service.createRequest();
+      return {};
+    },
+    'wizard.submitEst': async (credentials) => {
+      await service.submitEst(credentials);
+      return {};
+    },
+    'wizard.retryNow': async () => {
+      await service.retryNow();
+      return {};
+    },
+    'wizard.importCertificate': async ({ certificate }) => {
+      await service.importCertificate(certificate);
+      return {};
+    },
+    'wizard.restart': async () => {
+      await service.restart();
+      return {};
+    },
+    'log.rendererError': ({ message, stack }) => {
+      rendererLog.error(message, { stack: stack?.split('\n').slice(0, 5).join(' | ') });
+      return Promise.resolve({});
+    },
+  };
+}

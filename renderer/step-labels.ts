@@ -1,0 +1,13 @@
+import type { WizardStep } from '../main/contract/wizard-state.ts';
+
+/** The name of each step in the step indicator and the window title. */
+export const STEP_LABELS: Record<WizardStep, string> = {
+  welcome: 'Welcome',
+  identity: 'Your details',
+  request: 'Key and request',
+  signing: 'Signing',
+  certificate: 'Certificate',
+  install: 'Install',
+  connect: 'Connect',
+  done: 'Done',
+};
