@@ -18,7 +18,18 @@ import {
 } from '../testing/fixtures.ts';
 
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'vpn-onboard.js');
-const COMMANDS = ['demo', 'enroll', 'csr', 'import-cert', 'profile', 'demo-ca'];
+const COMMANDS = [
+  'demo',
+  'enroll',
+  'csr',
+  'import-cert',
+  'profile',
+  'demo-ca',
+  'connect',
+  'disconnect',
+  'reconnect',
+  'status',
+];
 
 interface CliResult {
   status: number | null;
@@ -152,6 +163,71 @@ describe('cli with an organisation', () => {
 
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/user name and password/i);
+  });
+
+  it('reports an installed enrollment without asking for a password', async () => {
+    await cliAsync([...enrollArgs(), ...identityArgs]);
+
+    const result = await cliAsync(['enroll', '--org', orgFile, '--data-dir', dataDir()]);
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Already enrolled');
+  });
+
+  it('prints a JSON error on failure with --json', async () => {
+    await writeFile(passwordFile, 'wrong\n');
+
+    const result = await cliAsync([...enrollArgs(), ...identityArgs, '--json']);
+
+    expect(result.status).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'error' });
+  });
+
+  it('logs a failure to the log file', async () => {
+    await writeFile(passwordFile, 'wrong\n');
+
+    await cliAsync([...enrollArgs(), ...identityArgs]);
+
+    expect(await readFile(join(dataDir(), 'logs', 'vpn-onboard.log'), 'utf8')).toMatch(
+      /ERROR cli: Command failed/,
+    );
+  });
+
+  it('exits 2 on an empty password file', async () => {
+    await writeFile(passwordFile, '\n');
+
+    const result = await cliAsync([...enrollArgs(), ...identityArgs]);
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('The EST password is empty');
+  });
+
+  it('refuses to overwrite a file with csr --out', async () => {
+    const out = join(directory, 'existing.csr');
+    await writeFile(out, 'keep me');
+
+    const result = await cliAsync([
+      'csr',
+      '--org',
+      orgFile,
+      '--data-dir',
+      dataDir(),
+      ...identityArgs,
+      '--out',
+      out,
+    ]);
+
+    expect(result.status).toBe(2);
+    expect(await readFile(out, 'utf8')).toBe('keep me');
+  });
+
+  it('rejects a certificate input that is not a regular file', async () => {
+    await cliAsync(['csr', '--org', orgFile, '--data-dir', dataDir(), ...identityArgs]);
+
+    const result = await cliAsync(['import-cert', '/dev/zero', '--data-dir', dataDir()]);
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('not a regular file');
   });
 
   it('finishes with the same key after a crash between CSR and submission', async () => {

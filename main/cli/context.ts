@@ -23,10 +23,18 @@ export interface CommandContext {
   err: NodeJS.WriteStream;
 }
 
+let activeLog: Logger | undefined;
+
 export function createContext(options: CommonOptions): CommandContext {
   const dataDir = resolveDataDir(options.dataDir);
   const log = createLogger({ sinks: [rotatingFileSink(logFilePath(dataDir))], scope: 'cli' });
+  activeLog = log;
   return { dataDir, json: options.json === true, log, out: process.stdout, err: process.stderr };
+}
+
+/** Returns the logger of the command that is running, so a failure can be logged where it ends. */
+export function activeLogger(): Logger | undefined {
+  return activeLog;
 }
 
 /**

@@ -6,7 +6,9 @@ import { registerDemoCa } from './commands/demo-ca.ts';
 import { registerEnroll } from './commands/enroll.ts';
 import { registerImportCert } from './commands/import-cert.ts';
 import { registerProfile } from './commands/profile.ts';
+import { IdentityError } from '../enroll/identity.ts';
 import { UsageError } from './cli-error.ts';
+import { activeLogger } from './context.ts';
 
 /** Exit statuses: 0 success, 1 failure with a message, 2 bad usage. */
 const EXIT_FAILURE = 1;
@@ -37,18 +39,21 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.exitCode === 0) return 0;
-      return EXIT_USAGE;
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
     }
-    if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      return EXIT_USAGE;
+
+    const usage = error instanceof UsageError || error instanceof IdentityError;
+    const message = error instanceof Error ? error.message : String(error);
+    activeLogger()?.error('Command failed', { command: argv[2], error: message });
+
+    if (argv.includes('--json')) {
+      process.stdout.write(JSON.stringify({ status: 'error', error: message }, null, 2) + '\n');
     }
-    process.stderr.write(`error: ${(error as Error).message ?? String(error)}\n`);
+    process.stderr.write(`error: ${message}\n`);
     if (process.env.VPN_ONBOARD_DEBUG && error instanceof Error && error.stack) {
       process.stderr.write(error.stack + '\n');
     }
-    return EXIT_FAILURE;
+    return usage ? EXIT_USAGE : EXIT_FAILURE;
   }
 }
 

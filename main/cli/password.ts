@@ -15,6 +15,19 @@ export interface PasswordSource {
  * there is no --password option.
  */
 export async function readPassword(source: PasswordSource, prompt: string): Promise<string> {
+  if (source.passwordFile !== undefined && source.passwordStdin) {
+    throw new UsageError('Pass either --password-file or --password-stdin, not both.');
+  }
+  const password = await readPasswordFrom(source, prompt);
+  if (password === '') {
+    throw new UsageError(
+      'The EST password is empty; check --password-file, standard input or VPN_ONBOARD_EST_PASSWORD.',
+    );
+  }
+  return password;
+}
+
+async function readPasswordFrom(source: PasswordSource, prompt: string): Promise<string> {
   if (source.passwordFile !== undefined) {
     try {
       return firstLine(await readFile(source.passwordFile, 'utf8'));

@@ -25,7 +25,7 @@ export interface Progress {
  */
 export function createProgress(
   stream: NodeJS.WriteStream,
-  options: { quiet?: boolean } = {},
+  options: { quiet?: boolean; polling?: boolean } = {},
 ): Progress {
   if (options.quiet)
     return { event: () => undefined, line: () => undefined, stop: () => undefined };
@@ -67,6 +67,12 @@ export function createProgress(
         clear();
         const seconds = ((Date.now() - startedAt) / 1000).toFixed(2);
         stream.write(`✓ ${STEP_LABELS[event.step].padEnd(18)} ${event.detail} (${seconds} s)\n`);
+        return;
+      }
+
+      if (options.polling === false) {
+        clear();
+        stream.write('  The CA has not signed the request yet.\n');
         return;
       }
 

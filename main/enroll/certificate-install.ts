@@ -16,7 +16,12 @@ import {
 } from '../pki/keys.ts';
 import { buildProfile } from '../profile/profile-builder.ts';
 import { installProfile } from '../profile/profile-store.ts';
-import { EnrollmentStateError, EnrollmentStore, type EnrollmentState } from './enrollment-store.ts';
+import {
+  EnrollmentStateError,
+  EnrollmentStore,
+  saveOrganisation,
+  type EnrollmentState,
+} from './enrollment-store.ts';
 import type { EnrollmentEvent, EnrollmentResult, EnrollOptions } from './enrollment-types.ts';
 
 /** Options for installing a certificate that arrived out of band. */
@@ -48,16 +53,24 @@ export async function importCertificate(options: ImportOptions): Promise<Enrollm
   }
 
   const certificates = readCertificates(options.certificate);
-  return installCertificates(
-    store,
-    { organisation, dataDir },
-    readPrivateKeyPem(keyPem),
-    certificates,
-    [],
-    emit,
-    log,
-    state,
-  );
+  const unlock = await store.lock();
+  try {
+    const result = await installCertificates(
+      store,
+      { organisation, dataDir },
+      readPrivateKeyPem(keyPem),
+      certificates,
+      [],
+      emit,
+      log,
+      state,
+    );
+    // Later commands without --org read this copy, so it must be the file the profile came from.
+    await saveOrganisation(dataDir, organisation);
+    return result;
+  } finally {
+    await unlock();
+  }
 }
 
 export async function installCertificates(
@@ -132,6 +145,7 @@ export async function installCertificates(
     notAfter: summary.notAfter,
     profilePath: path,
   });
+  await store.discardArchive();
   log.info('Installed the profile', {
     org: organisation.organisation.id,
     path,

@@ -1,5 +1,5 @@
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 
 import { z } from 'zod';
 
@@ -71,6 +71,34 @@ export class EnrollmentStore {
     await ensurePrivateDirectory(this.directory);
   }
 
+  /**
+   * Takes the attempt's lock, so two processes never submit the same request or write the same
+   * files at once. A lock left by a process that no longer runs is taken over.
+   */
+  async lock(): Promise<() => Promise<void>> {
+    const path = join(this.directory, 'lock');
+
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const handle = await open(path, 'wx', 0o600);
+        await handle.writeFile(String(process.pid));
+        await handle.close();
+        return () => rm(path, { force: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+
+      const owner = Number((await readOptional(path)) ?? '');
+      if (Number.isInteger(owner) && owner > 0 && processRuns(owner)) {
+        throw new EnrollmentStateError(
+          `Another VPN Onboard process (PID ${owner}) is enrolling in ${this.directory}; wait for it to finish, then try again.`,
+        );
+      }
+      await rm(path, { force: true });
+    }
+    throw new EnrollmentStateError(`Failed to lock ${this.directory}; try again.`);
+  }
+
   async readState(): Promise<EnrollmentState | undefined> {
     const text = await readOptional(this.statePath);
     if (text === undefined) return undefined;
@@ -131,13 +159,27 @@ export class EnrollmentStore {
   }
 
   /**
-   * Discards the attempt: key, CSR, certificate and state. An installed profile is a separate
+   * Sets the attempt aside in `previous/` (key, CSR, certificate and state), so a new request
+   * can start while a failed renewal still loses nothing. The installed profile is a separate
    * file and stays usable until a new one replaces it.
    */
-  async reset(): Promise<void> {
+  async archive(): Promise<void> {
+    const previous = join(this.directory, 'previous');
+    await rm(previous, { recursive: true, force: true });
+    await ensurePrivateDirectory(previous);
+
     for (const path of [this.statePath, this.csrPath, this.certificatePath, this.keyPath]) {
-      await rm(path, { force: true });
+      try {
+        await rename(path, join(previous, basename(path)));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
     }
+  }
+
+  /** Removes the attempt set aside by `archive`, once a new certificate is installed. */
+  async discardArchive(): Promise<void> {
+    await rm(join(this.directory, 'previous'), { recursive: true, force: true });
   }
 }
 
@@ -161,5 +203,14 @@ async function readOptional(path: string): Promise<string | undefined> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
+  }
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

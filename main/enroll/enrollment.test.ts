@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -179,6 +180,53 @@ describe('enrollment by EST', () => {
 
     await expect(enroll(options({ restart: true }))).rejects.toBeInstanceOf(EstError);
     expect(await readFile(profilePath(dataDir, 'demo'), 'utf8')).toBe(profile);
+  });
+
+  it('keeps the enrollment when a restart lacks a name', async () => {
+    await enroll(options());
+    const key = await store().readKey();
+
+    await expect(enroll(options({ restart: true, identity: undefined }))).rejects.toThrow(
+      /--name and --email/,
+    );
+    expect(await store().readKey()).toBe(key);
+    expect((await store().readState())?.phase).toBe('installed');
+  });
+
+  it('sets the old request aside when a restart fails at the CA', async () => {
+    await enroll(options());
+    const certificate = await store().readCertificate();
+    fixture.server.setBehaviour({ failStatus: 500, failBody: 'signing backend offline' });
+
+    await expect(enroll(options({ restart: true }))).rejects.toBeInstanceOf(EstError);
+
+    expect(await readFile(join(store().directory, 'previous', 'certificate.pem'), 'utf8')).toBe(
+      certificate,
+    );
+  });
+
+  it('clears the set-aside request after a successful restart', async () => {
+    await enroll(options());
+
+    await enroll(options({ restart: true }));
+
+    await expect(stat(join(store().directory, 'previous'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refuses a second enrollment while one runs', async () => {
+    fixture.server.setBehaviour({ delayMs: 2_000 });
+    const first = enroll(options());
+    await new Promise((resolve) => fixture.server.once('enroll-request', resolve));
+
+    await expect(enroll(options())).rejects.toThrow(/is enrolling in/);
+    await first;
+  });
+
+  it('takes over a lock left by a process that died', async () => {
+    await store().prepare();
+    await writeFile(join(store().directory, 'lock'), '999999999');
+
+    expect((await enroll(options())).status).toBe('installed');
   });
 
   it('refuses a new identity while a request is pending', async () => {

@@ -27,6 +27,7 @@ import {
 import type { EnrollmentEvent, EnrollmentResult, EnrollOptions } from './enrollment-types.ts';
 import { createEstClient, EstError } from './est-client.ts';
 import { IdentityError, renderSubject, validateIdentity } from './identity.ts';
+import { checkOrganisation } from './organisation-check.ts';
 
 export type {
   EnrollmentEvent,
@@ -56,13 +57,41 @@ export async function enroll(options: EnrollOptions): Promise<EnrollmentResult> 
   const emit = options.onEvent ?? (() => undefined);
   const store = new EnrollmentStore(dataDir, organisation.organisation.id);
 
+  checkOrganisation(organisation);
   await store.prepare();
+  const unlock = await store.lock();
+  try {
+    return await enrollLocked(options, store, log, emit);
+  } finally {
+    await unlock();
+  }
+}
+
+async function enrollLocked(
+  options: EnrollOptions,
+  store: EnrollmentStore,
+  log: Logger,
+  emit: (event: EnrollmentEvent) => void,
+): Promise<EnrollmentResult> {
+  const { organisation, dataDir } = options;
   await saveOrganisation(dataDir, organisation);
 
   let state = await store.readState();
-  if (options.restart && state !== undefined) {
-    log.info('Discarding the previous request', { org: store.organisationId, phase: state.phase });
-    await store.reset();
+  if (options.restart && (state !== undefined || (await store.readKey()) !== undefined)) {
+    // Check what a new request needs before setting the old one aside, so a mistyped command
+    // leaves everything as it was.
+    if (options.identity === undefined) {
+      throw new IdentityError(
+        'Missing name and email address: --restart makes a new request, so pass --name and --email.',
+      );
+    }
+    validateIdentity(options.identity);
+
+    log.info('Setting the previous request aside', {
+      org: store.organisationId,
+      phase: state?.phase,
+    });
+    await store.archive();
     state = undefined;
   }
 

@@ -15,7 +15,9 @@ export class IdentityError extends Error {
   override name = 'IdentityError';
 }
 
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+// Control characters, line separators and bidirectional overrides, which can make a name in a
+// certificate read differently from what it contains.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const EMAIL =
   /^[^\s@<>(),;:"[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 const PLACEHOLDER = /\{(name|email|username)\}/g;

@@ -140,6 +140,10 @@ function displayedValue(
     return showKind ? kindOf(value) : undefined;
   }
   if (typeof value === 'string') {
+    // A URL may carry a password in its user information part, so show it without that part.
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value)) {
+      return quoteText(value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1…@'));
+    }
     if (value.length <= MAX_DISPLAYED_TEXT) return quoteText(value);
     return showKind ? kindOf(value) : undefined;
   }

@@ -353,6 +353,32 @@ describe('organisation file errors', () => {
     expect(issueAt(error, 'vpn.extraDirectives[0][1]')?.message).toMatch(/without line breaks/);
   });
 
+  it('rejects credentials in the EST URL', () => {
+    const error = rejectionOf([
+      ['enrollment'],
+      {
+        method: 'est',
+        url: 'https://jane:hunter2@ca.example.org/.well-known/est',
+        caFingerprint: 'ab'.repeat(32),
+      },
+    ]);
+
+    expect(issueAt(error, 'enrollment.url')?.message).toMatch(/without a user name or password/);
+  });
+
+  it('never shows a password from the EST URL', () => {
+    const error = rejectionOf([
+      ['enrollment'],
+      {
+        method: 'est',
+        url: 'https://jane:hunter2@ca.example.org/.well-known/est',
+        caFingerprint: 'ab'.repeat(32),
+      },
+    ]);
+
+    expect(error.message).not.toContain('hunter2');
+  });
+
   it('rejects a directive that runs a program', () => {
     const error = rejectionOf([
       ['vpn', 'extraDirectives', 3],

@@ -171,6 +171,10 @@ export const estEnrollmentSchema = z
         protocol: /^https$/,
         message: 'expected an https URL such as https://ca.example.org/.well-known/est',
       })
+      .refine((value) => !/^https:\/\/[^/?#]*@/i.test(value), {
+        message:
+          'expected a URL without a user name or password; put the user name in enrollment.username, and never a password in this file',
+      })
       .describe('EST base URL; /cacerts and /simpleenroll are appended to it.')
       .meta({ examples: ['https://ca.example.org/.well-known/est'] }),
     caFingerprint: sha256Fingerprint.describe(

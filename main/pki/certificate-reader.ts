@@ -7,6 +7,9 @@ export class CertificateFormatError extends Error {
   override name = 'CertificateFormatError';
 }
 
+/** Upper bound on accepted input; real certificate chains are a few KiB. */
+export const MAX_INPUT_BYTES = 1024 * 1024;
+
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const ACCEPTED =
@@ -18,6 +21,11 @@ const ACCEPTED =
  * pick it by key.
  */
 export function readCertificates(input: string | Uint8Array): X509Certificate[] {
+  if (input.length > MAX_INPUT_BYTES) {
+    throw new CertificateFormatError(
+      `The certificate input is ${Math.round(input.length / 1024)} KiB; a certificate or PKCS#7 bundle is a few KiB, so this is not one. Check that you picked the right file.`,
+    );
+  }
   if (typeof input !== 'string') {
     const bytes = Buffer.from(input);
     if (bytes[0] === 0x30) return readDer(bytes);

@@ -34,6 +34,29 @@ const SERVER_NAME_TYPES = new Set(['name', 'name-prefix', 'subject']);
  */
 export function buildProfile(input: ProfileInput): string {
   const { organisation } = input;
+
+  const blocks = [
+    inline('ca', canonicalCertificates(input.caCertificatesPem, 'ca.certificates')),
+    inline('cert', canonicalCertificates([input.certificatePem], 'certificate')),
+    inline('key', canonicalPrivateKey(input.privateKeyPem, 'privateKey')),
+    inline('tls-crypt', canonicalStaticKey(organisation.vpn.tlsCrypt, 'vpn.tlsCrypt')),
+  ];
+
+  return [...profileLines(organisation, input.generatedAt), ...blocks].join('\n') + '\n';
+}
+
+/**
+ * Checks everything the organisation file contributes to a profile (directives, values, the
+ * pinned CAs and the tls-crypt key) without a certificate, so a broken file is reported
+ * before anyone signs a request for it.
+ */
+export function checkProfileInputs(organisation: OrganisationFile): void {
+  profileLines(organisation, new Date());
+  canonicalCertificates(organisation.ca.certificates, 'ca.certificates');
+  canonicalStaticKey(organisation.vpn.tlsCrypt, 'vpn.tlsCrypt');
+}
+
+function profileLines(organisation: OrganisationFile, generatedAt: Date): string[] {
   const vpn = organisation.vpn;
 
   const extras = extraLines(vpn.extraDirectives);
@@ -57,25 +80,17 @@ export function buildProfile(input: ProfileInput): string {
   const title = `# ${checkText(organisation.organisation.name, 'organisation.name')} VPN profile`;
   const header = [
     checkLineLength(title, 'organisation.name'),
-    `# Generated ${generatedAtText(input.generatedAt)}, managed by VPN Onboard.`,
+    `# Generated ${generatedAtText(generatedAt)}, managed by VPN Onboard.`,
     '# Enroll again in VPN Onboard instead of editing this file.',
   ];
   const extrasHeader = extras.length === 0 ? [] : ['# From vpn.extraDirectives'];
 
-  const blocks = [
-    inline('ca', canonicalCertificates(input.caCertificatesPem, 'ca.certificates')),
-    inline('cert', canonicalCertificates([input.certificatePem], 'certificate')),
-    inline('key', canonicalPrivateKey(input.privateKeyPem, 'privateKey')),
-    inline('tls-crypt', canonicalStaticKey(vpn.tlsCrypt, 'vpn.tlsCrypt')),
-  ];
-
-  const lines = [
+  return [
     ...header,
     ...builtIn.map(renderLine),
     ...extrasHeader,
     ...[...ignoreUnknown, ...extras].map(renderLine),
   ];
-  return [...lines, ...blocks].join('\n') + '\n';
 }
 
 function builtInLines(organisation: OrganisationFile): Line[] {

@@ -305,8 +305,8 @@ export async function createWizardService(options: WizardServiceOptions): Promis
       requireIdle();
       clearTimeout(retryTimer);
       credentials = undefined;
-      await store.reset();
-      log.info('Discarded the request to start over', { org: organisationId });
+      await store.archive();
+      log.info('Set the request aside to start over', { org: organisationId });
       update({
         step: 'identity',
         identityLocked: false,

@@ -1,9 +1,11 @@
+import { constants } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
 import type { Command } from 'commander';
 
 import { enroll } from '../../enroll/enrollment.ts';
+import { UsageError } from '../cli-error.ts';
 import { createContext, printJson, resolveOrganisation, type CommonOptions } from '../context.ts';
 import { createProgress } from '../progress.ts';
 import { printEnrollmentResult } from '../report.ts';
@@ -49,7 +51,16 @@ export function registerCsr(program: Command): void {
       progress.stop();
 
       if (result.status === 'awaiting-certificate' && options.out !== undefined) {
-        await copyFile(result.csrPath, resolve(options.out));
+        // COPYFILE_EXCL refuses an existing file or symbolic link, so --out cannot overwrite a
+        // key or write through a link someone planted.
+        try {
+          await copyFile(result.csrPath, resolve(options.out), constants.COPYFILE_EXCL);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+          throw new UsageError(
+            `--out ${options.out} already exists; choose a new file name or remove the old file first.`,
+          );
+        }
         result.csrPath = resolve(options.out);
       }
 

@@ -1,4 +1,10 @@
+import { existsSync } from 'node:fs';
+
 import type { Command } from 'commander';
+
+import { EnrollmentStore } from '../../enroll/enrollment-store.ts';
+import type { OrganisationFile } from '../../org/schema.ts';
+import { profilePath } from '../../profile/profile-store.ts';
 
 import { enroll } from '../../enroll/enrollment.ts';
 import { withCancellation } from '../cancellation.ts';
@@ -49,7 +55,10 @@ export function registerEnroll(program: Command): void {
       const organisation = await resolveOrganisation(options.org, context.dataDir);
 
       let credentials: { username: string; password: string } | undefined;
-      if (organisation.enrollment.method === 'est') {
+      if (
+        organisation.enrollment.method === 'est' &&
+        !(await alreadyInstalled(context.dataDir, organisation, options))
+      ) {
         const username = options.username ?? organisation.enrollment.username ?? identity?.email;
         if (username === undefined) {
           throw new UsageError('Missing EST user name: pass --username or --email.');
@@ -58,7 +67,7 @@ export function registerEnroll(program: Command): void {
         credentials = { username, password };
       }
 
-      const progress = createProgress(context.err, { quiet: context.json });
+      const progress = createProgress(context.err, { quiet: context.json, polling: options.wait });
       progress.line(
         `Enrolling with ${organisation.organisation.name} (${describeMethod(organisation.enrollment)})`,
       );
@@ -88,6 +97,19 @@ export function registerEnroll(program: Command): void {
         progress.stop();
       }
     });
+}
+
+/** Tells whether enroll will only report the installed profile, so it needs no password. */
+async function alreadyInstalled(
+  dataDir: string,
+  organisation: OrganisationFile,
+  options: EnrollCommandOptions,
+): Promise<boolean> {
+  if (options.restart) return false;
+  const state = await new EnrollmentStore(dataDir, organisation.organisation.id).readState();
+  return (
+    state?.phase === 'installed' && existsSync(profilePath(dataDir, organisation.organisation.id))
+  );
 }
 
 function describeMethod(enrollment: { method: 'est'; url: string } | { method: 'manual' }): string {

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 
 import type { Command } from 'commander';
 
 import { importCertificate } from '../../enroll/enrollment.ts';
-import { UsageError } from '../cli-error.ts';
+import { MAX_INPUT_BYTES } from '../../pki/certificate-reader.ts';
 import { createContext, printJson, resolveOrganisation, type CommonOptions } from '../context.ts';
 import { createProgress } from '../progress.ts';
 import { printEnrollmentResult } from '../report.ts';
@@ -39,18 +39,56 @@ export function registerImportCert(program: Command): void {
 }
 
 async function readInput(file: string): Promise<Buffer> {
-  if (file === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+  if (file === '-') return readStandardInput();
+
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    throw new Error(`Failed to read the certificate file ${file}: ${describeError(error)}.`, {
+      cause: error,
+    });
   }
 
   try {
-    return await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `Failed to read the certificate file ${file}: ${code === 'ENOENT' ? 'not found' : code}.`,
-    );
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      throw new Error(`Failed to read the certificate file ${file}: it is not a regular file.`);
+    }
+    if (stats.size > MAX_INPUT_BYTES) {
+      throw new Error(
+        `The certificate file ${file} is ${Math.round(stats.size / 1024)} KiB; a certificate is a few KiB, so check that it is the right file.`,
+      );
+    }
+    return await handle.readFile();
+  } finally {
+    await handle.close();
   }
+}
+
+async function readStandardInput(): Promise<Buffer> {
+  if (process.stdin.isTTY) {
+    process.stderr.write('Paste the certificate, then press Ctrl-D:\n');
+  }
+
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_INPUT_BYTES) {
+      throw new Error(
+        'The certificate on standard input is over 1 MiB; a certificate is a few KiB.',
+      );
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function describeError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'not found';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return (error as Error).message;
 }
