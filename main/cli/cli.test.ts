@@ -18,18 +18,7 @@ import {
 } from '../testing/fixtures.ts';
 
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'vpn-onboard.js');
-const COMMANDS = [
-  'demo',
-  'enroll',
-  'csr',
-  'import-cert',
-  'profile',
-  'demo-ca',
-  'connect',
-  'disconnect',
-  'reconnect',
-  'status',
-];
+const COMMANDS = ['demo', 'enroll', 'csr', 'import-cert', 'profile', 'demo-ca'];
 
 interface CliResult {
   status: number | null;
