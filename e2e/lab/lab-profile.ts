@@ -4,22 +4,9 @@ import { organisationFileSchema, type OrganisationFile } from '../../main/org/sc
 import { sha256Fingerprint } from '../../main/pki/fingerprint.ts';
 import { buildProfile } from '../../main/profile/profile-builder.ts';
 import { installProfile } from '../../main/profile/profile-store.ts';
-import type { Lab } from './lab-environment.ts';
+import { LAB_HTTP_PORT, type Lab } from './lab-environment.ts';
 import { LAB_VPN_PORT } from './openvpn-server.ts';
 import { LAB_ADDRESSES } from './topology.ts';
-
-/**
- * Client timers for fast failover, as measured in the lab: give up on a silent server after
- * 2 s, restart after 4 s without a ping, and reconnect without openvpn's default 1 s pause.
- * The servers push their own ping settings, which the pull-filter drops.
- */
-export const FAST_FAILOVER_DIRECTIVES = [
-  ['server-poll-timeout', '2'],
-  ['connect-retry', '0'],
-  ['ping', '1'],
-  ['ping-restart', '4'],
-  ['pull-filter', 'ignore', 'ping'],
-];
 
 /** Builds the lab's organisation: the demo organisation with the lab's servers as endpoints. */
 export function labOrganisation(lab: Lab): OrganisationFile {
@@ -44,8 +31,24 @@ export function labOrganisation(lab: Lab): OrganisationFile {
       ],
       serverName: lab.serverName,
       serverNameType: 'name',
-      extraDirectives: FAST_FAILOVER_DIRECTIVES,
+      // The profile builder's own failover timers are what the lab measures.
+      extraDirectives: [],
     },
+    networks: [
+      {
+        id: 'office-vlan',
+        name: 'Office VLAN (lab)',
+        cidrs: ['192.168.100.0/24'],
+        probes: [{ host: LAB_ADDRESSES.vlanHost, port: LAB_HTTP_PORT, name: 'VLAN web server' }],
+      },
+      {
+        id: 'azure-vnet',
+        name: 'Azure VNet (lab)',
+        cidrs: ['192.168.200.0/22'],
+        probes: [{ host: LAB_ADDRESSES.azureHost, port: LAB_HTTP_PORT, name: 'Azure web server' }],
+        via: 'office-vlan',
+      },
+    ],
   });
 }
 

@@ -18,7 +18,18 @@ import {
 } from '../testing/fixtures.ts';
 
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'vpn-onboard.js');
-const COMMANDS = ['demo', 'enroll', 'csr', 'import-cert', 'profile', 'demo-ca'];
+const COMMANDS = [
+  'demo',
+  'enroll',
+  'csr',
+  'import-cert',
+  'profile',
+  'demo-ca',
+  'connect',
+  'disconnect',
+  'reconnect',
+  'status',
+];
 
 interface CliResult {
   status: number | null;

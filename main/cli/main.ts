@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 
+import { registerConnect } from './commands/connect.ts';
 import { registerCsr } from './commands/csr.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerDemoCa } from './commands/demo-ca.ts';
 import { registerEnroll } from './commands/enroll.ts';
 import { registerImportCert } from './commands/import-cert.ts';
 import { registerProfile } from './commands/profile.ts';
+import { registerStatus } from './commands/status.ts';
 import { IdentityError } from '../enroll/identity.ts';
 import { UsageError } from './cli-error.ts';
 import { activeLogger } from './context.ts';
@@ -29,6 +31,8 @@ function buildProgram(): Command {
   registerCsr(program);
   registerImportCert(program);
   registerProfile(program);
+  registerConnect(program);
+  registerStatus(program);
   registerDemoCa(program);
   return program;
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createDemoCa, type DemoCa } from '../demo-ca/certificate-authority.ts';
-import { ConnectError, OpenvpnDriver } from './openvpn-driver.ts';
+import { ConnectError, OpenvpnDriver, type OpenvpnDriverOptions } from './openvpn-driver.ts';
 import type { ByteCount } from './driver.ts';
 import {
   processRecordPath,
@@ -181,16 +181,22 @@ describe('openvpn driver with a stand-in openvpn', () => {
   let dataDir: string;
   let driver: OpenvpnDriver;
 
-  /** Creates a driver that runs the management-speaking stand-in in `mode`. */
-  function standInDriver(mode: string, stopTimeoutMs = 2_000): OpenvpnDriver {
-    process.env.FAKE_OPENVPN_MODE = mode;
-    return new OpenvpnDriver({
+  const FAST_RESTARTS = { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 10 };
+
+  function standInOptions(stopTimeoutMs = 2_000): OpenvpnDriverOptions {
+    return {
       dataDir,
       openvpnPath: 'openvpn',
       commandPrefix: [process.execPath, '--import', 'tsx', FAKE_OPENVPN],
       connectTimeoutMs: 10_000,
       stopTimeoutMs,
-    });
+    };
+  }
+
+  /** Creates a driver that runs the management-speaking stand-in in `mode`. */
+  function standInDriver(mode: string, stopTimeoutMs = 2_000): OpenvpnDriver {
+    process.env.FAKE_OPENVPN_MODE = mode;
+    return new OpenvpnDriver(standInOptions(stopTimeoutMs));
   }
 
   beforeAll(async () => {
@@ -348,6 +354,44 @@ describe('openvpn driver with a stand-in openvpn', () => {
       'openvpn exited unexpectedly: Cannot open TUN/TAP dev /dev/net/tun: No such device.',
     );
     expect(existsSync(processRecordPath(dataDir))).toBe(false);
+  });
+
+  it('restarts openvpn that exits after connecting', async () => {
+    driver = new OpenvpnDriver({ ...standInOptions(), restartPolicy: FAST_RESTARTS });
+    await driver.installProfile(profile);
+    await driver.connect();
+    const pid = driver.pid ?? 0;
+    const reasons: string[] = [];
+    driver.onState((state) => {
+      if (state.status === 'reconnecting') reasons.push(state.reason);
+    });
+    const reconnected = new Promise((resolve) =>
+      driver.onState((state) => state.status === 'connected' && resolve(state)),
+    );
+
+    process.kill(pid, 'SIGKILL');
+    await reconnected;
+
+    expect(reasons[0]).toMatch(/^openvpn exited unexpectedly .*; restart 1 of 2 in \d+ ms$/);
+    expect(driver.pid).not.toBe(pid);
+  });
+
+  it('reports an error when the restarted openvpn fails', async () => {
+    driver = new OpenvpnDriver({ ...standInOptions(), restartPolicy: FAST_RESTARTS });
+    await driver.installProfile(profile);
+    await driver.connect();
+    const failed = new Promise((resolve) =>
+      driver.onState((state) => state.status === 'error' && resolve(state)),
+    );
+
+    process.env.FAKE_OPENVPN_MODE = 'fatal';
+    process.kill(driver.pid ?? 0, 'SIGKILL');
+
+    expect(await failed).toMatchObject({
+      status: 'error',
+      kind: 'openvpn-exited',
+      message: expect.stringContaining('Cannot open TUN/TAP dev') as unknown,
+    });
   });
 
   it('rejects connect while connected', async () => {

@@ -52,6 +52,9 @@ describe('profile builder', () => {
       'remote',
       'remote',
       'connect-retry',
+      'ping',
+      'ping-restart',
+      'pull-filter',
       'resolv-retry',
       'remote-cert-tls',
       'verify-x509-name',
@@ -74,8 +77,11 @@ describe('profile builder', () => {
         'nobind',
         'remote 127.0.0.1 1194 udp',
         'remote ::1 443 tcp',
-        'server-poll-timeout 4',
-        'connect-retry 1 30',
+        'server-poll-timeout 1',
+        'connect-retry 0',
+        'ping 1',
+        'ping-restart 3',
+        'pull-filter ignore ping',
         'resolv-retry infinite',
         'remote-cert-tls server',
         'verify-x509-name demo-vpn-server name',
@@ -272,7 +278,16 @@ describe('profile builder', () => {
   it('quotes pull-filter text with spaces', () => {
     const text = buildProfile(withExtras(['pull-filter', 'ignore', 'dhcp-option DNS']));
 
-    expect(argsOf(text, 'pull-filter')).toEqual([['ignore', 'dhcp-option DNS']]);
+    expect(argsOf(text, 'pull-filter')).toEqual([
+      ['ignore', 'ping'],
+      ['ignore', 'dhcp-option DNS'],
+    ]);
+  });
+
+  it('keeps the built-in ping filter next to an organisation filter', () => {
+    const text = buildProfile(withExtras(['pull-filter', 'ignore', 'route']));
+
+    expect(argsOf(text, 'pull-filter')).toContainEqual(['ignore', 'ping']);
   });
 });
 
