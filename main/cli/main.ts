@@ -6,6 +6,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerDemoCa } from './commands/demo-ca.ts';
 import { registerEnroll } from './commands/enroll.ts';
 import { registerImportCert } from './commands/import-cert.ts';
+import { registerProbe } from './commands/probe.ts';
 import { registerProfile } from './commands/profile.ts';
 import { registerStatus } from './commands/status.ts';
 import { IdentityError } from '../enroll/identity.ts';
@@ -33,6 +34,7 @@ function buildProgram(): Command {
   registerProfile(program);
   registerConnect(program);
   registerStatus(program);
+  registerProbe(program);
   registerDemoCa(program);
   return program;
 }

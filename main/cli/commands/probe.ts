@@ -1,0 +1,203 @@
+import type { Command } from 'commander';
+
+import {
+  isRecordedOpenvpn,
+  processRecordPath,
+  readProcessRecord,
+} from '../../connect/process-record.ts';
+import type { OrganisationFile } from '../../org/schema.ts';
+import { formatLatency, judgeRound } from '../../reach/judgement.ts';
+import { FpingProcess } from '../../reach/fping-process.ts';
+import { findIcmpTool } from '../../reach/icmp-probe.ts';
+import { runProbeRound } from '../../reach/prober.ts';
+import { RouteLookupProcess } from '../../reach/route-lookup-process.ts';
+import type {
+  ProbeRound,
+  ProbeSample,
+  ReachabilitySummary,
+  TunnelStatus,
+} from '../../reach/reachability.ts';
+import {
+  DEFAULT_DISCONNECTED_INTERVAL_MS,
+  DEFAULT_INTERVAL_MS,
+  ReachabilityMonitor,
+} from '../../reach/reachability-monitor.ts';
+import { withCancellation } from '../cancellation.ts';
+import { UsageError } from '../cli-error.ts';
+import {
+  createContext,
+  printJson,
+  resolveOrganisation,
+  type CommandContext,
+  type CommonOptions,
+} from '../context.ts';
+import { addCommonOptions } from './shared-options.ts';
+
+interface ProbeOptions extends CommonOptions {
+  watch?: boolean;
+  interval: string;
+  timeout: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 2_000;
+
+export function registerProbe(program: Command): void {
+  const command = program
+    .command('probe')
+    .description(
+      "Check every network of the organisation in layers: tunnel, VPN gateway, the network's " +
+        'gateway, its hosts (ICMP echo) and service ports (TCP connect). An address is probed only ' +
+        'when its route goes through the tunnel or a directly connected interface; otherwise it ' +
+        'is reported as "no route through the VPN" and nothing is sent.',
+    );
+  addCommonOptions(command);
+  command
+    .option(
+      '--watch',
+      'keep probing and print each change until Ctrl-C (one JSON object a line with --json)',
+    )
+    .option(
+      '--interval <seconds>',
+      'seconds between rounds with --watch while the tunnel is up',
+      String(DEFAULT_INTERVAL_MS / 1000),
+    )
+    .option(
+      '--timeout <ms>',
+      'milliseconds each echo request or TCP connect waits',
+      String(DEFAULT_TIMEOUT_MS),
+    )
+    .action(async (options: ProbeOptions) => {
+      const context = createContext(options);
+      const organisation = await resolveOrganisation(options.org, context.dataDir);
+      const intervalMs = positiveNumber(options.interval, '--interval') * 1000;
+      const timeoutMs = positiveNumber(options.timeout, '--timeout');
+      // While watching, one ip process serves every round's route lookups and one xargs starts
+      // fping, so rounds start no process from Node.
+      const watching = options.watch === true;
+      const icmpTool = findIcmpTool();
+      const routeLookups = watching ? new RouteLookupProcess() : undefined;
+      const fping =
+        watching && icmpTool?.kind === 'fping' ? new FpingProcess(icmpTool.path) : undefined;
+      const probe = async () =>
+        runProbeRound({
+          networks: organisation.networks,
+          tunnel: await readTunnelStatus(context.dataDir),
+          timeoutMs,
+          routeSource: routeLookups?.source,
+          icmpTool: icmpTool ?? null,
+          pinger: fping?.ping,
+        });
+      const judge = (round: ProbeRound) => judgeRound(organisation.networks, round);
+
+      if (options.watch !== true) {
+        const round = await probe();
+        printResult(context, organisation, round, judge(round), false);
+        return;
+      }
+
+      let latestRound: ProbeRound | undefined;
+      const monitor = new ReachabilityMonitor({
+        probe,
+        judge,
+        intervalMs,
+        disconnectedIntervalMs: Math.max(intervalMs, DEFAULT_DISCONNECTED_INTERVAL_MS),
+        onError: (error) => context.err.write(`Probe round failed: ${error.message}\n`),
+      });
+      monitor.onRound((round) => (latestRound = round));
+      monitor.onChange((summary) => {
+        if (latestRound !== undefined) {
+          printResult(context, organisation, latestRound, summary, true);
+        }
+      });
+      monitor.start();
+
+      await withCancellation(
+        (signal) => new Promise((resolve) => signal.addEventListener('abort', resolve)),
+      );
+      monitor.stop();
+      routeLookups?.close();
+      fping?.close();
+    });
+}
+
+/**
+ * Reads whether openvpn runs from the process record, without attaching to its management
+ * interface, which accepts one client and may be held by the app.
+ */
+async function readTunnelStatus(dataDir: string): Promise<TunnelStatus> {
+  const record = await readProcessRecord(processRecordPath(dataDir));
+  if (record === undefined) return { up: false, detail: 'openvpn is not running' };
+  if (!isRecordedOpenvpn(record)) {
+    return { up: false, detail: `openvpn (PID ${record.pid}) has exited` };
+  }
+  return { up: true, detail: `openvpn is running (PID ${record.pid})` };
+}
+
+function printResult(
+  context: CommandContext,
+  organisation: OrganisationFile,
+  round: ProbeRound,
+  summary: ReachabilitySummary,
+  watch: boolean,
+): void {
+  if (context.json && watch) {
+    context.out.write(`${JSON.stringify({ summary, round })}\n`);
+    return;
+  }
+  if (context.json) {
+    printJson(context, { summary, round });
+    return;
+  }
+
+  const names = new Map(organisation.networks.map((network) => [network.id, network.name]));
+  const rows: string[][] = [['NETWORK', 'LAYER', 'TARGET', 'RESULT', 'LATENCY']];
+  rows.push(['VPN', 'tunnel', '', round.tunnel.up ? 'up' : 'down', '']);
+  const samples =
+    round.vpnGateway === undefined ? round.samples : [round.vpnGateway, ...round.samples];
+  for (const sample of samples) {
+    rows.push(
+      sampleRow(
+        sample,
+        sample.networkId === undefined ? 'VPN' : (names.get(sample.networkId) ?? sample.networkId),
+      ),
+    );
+  }
+
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const out = context.out;
+  out.write(`Reachability at ${round.startedAt} (${round.tunnel.detail})\n`);
+  for (const row of rows) {
+    out.write(
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd() + '\n',
+    );
+  }
+  out.write('\n');
+  for (const network of summary.networks) out.write(`${network.explanation}\n`);
+}
+
+function sampleRow(sample: ProbeSample, network: string): string[] {
+  const target = sample.port === undefined ? sample.address : `${sample.address}:${sample.port}`;
+  const labelled = sample.name === undefined ? target : `${target} (${sample.name})`;
+  const outcome = sample.outcome;
+  switch (outcome.status) {
+    case 'up':
+      return [network, sample.layer, labelled, 'up', formatLatency(outcome.latencyMs)];
+    case 'closed':
+      return [network, sample.layer, labelled, 'refused', formatLatency(outcome.latencyMs)];
+    case 'down':
+      return [network, sample.layer, labelled, `down: ${outcome.reason}`, ''];
+    case 'no-route':
+      return [network, sample.layer, labelled, outcome.reason, ''];
+  }
+}
+
+function positiveNumber(value: string, option: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) {
+    throw new UsageError(`Invalid ${option} "${value}": expected a positive number.`);
+  }
+  return number;
+}

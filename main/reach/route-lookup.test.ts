@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  decideRoute,
+  lookupRoutes,
+  parseRouteLines,
+  type CommandRunner,
+  type KernelRoute,
+} from './route-lookup.ts';
+
+// Recorded with `ip -j route get ADDRESS` (iproute2 6.1) inside the lab's client namespace.
+const THROUGH_TUNNEL =
+  '[{"dst":"192.168.100.10","gateway":"192.168.102.1","dev":"tun0","prefsrc":"192.168.102.2","flags":[],"uid":0,"cache":[]}]';
+const DIRECTLY_CONNECTED =
+  '[{"dst":"198.18.0.1","dev":"to-fw1","prefsrc":"198.18.0.2","flags":[],"uid":0,"cache":[]}]';
+const DEFAULT_ROUTE =
+  '[{"dst":"192.168.100.10","gateway":"198.18.0.1","dev":"to-fw1","prefsrc":"198.18.0.2","flags":[],"uid":0,"cache":[]}]';
+const LOCAL =
+  '[{"type":"local","dst":"127.0.0.1","dev":"lo","prefsrc":"127.0.0.1","flags":[],"uid":0,"cache":["local"]}]';
+const TUNNEL_SUBNET =
+  '[{"dst":"192.168.102.1","dev":"tun0","prefsrc":"192.168.102.2","flags":[],"uid":0,"cache":[]}]';
+
+function route(json: string): KernelRoute {
+  return (JSON.parse(json) as KernelRoute[])[0] as KernelRoute;
+}
+
+describe('route decision', () => {
+  it('allows a route through the tunnel', () => {
+    expect(decideRoute('192.168.100.10', route(THROUGH_TUNNEL))).toEqual({
+      allowed: true,
+      path: 'tunnel',
+      device: 'tun0',
+      gateway: '192.168.102.1',
+    });
+  });
+
+  it('allows the tunnel subnet itself', () => {
+    expect(decideRoute('192.168.102.1', route(TUNNEL_SUBNET))).toEqual({
+      allowed: true,
+      path: 'tunnel',
+      device: 'tun0',
+    });
+  });
+
+  it('allows a directly connected interface', () => {
+    expect(decideRoute('198.18.0.1', route(DIRECTLY_CONNECTED))).toEqual({
+      allowed: true,
+      path: 'direct',
+      device: 'to-fw1',
+    });
+  });
+
+  it('allows this machine', () => {
+    expect(decideRoute('127.0.0.1', route(LOCAL))).toMatchObject({ allowed: true, path: 'local' });
+  });
+
+  it('refuses the default route', () => {
+    expect(decideRoute('192.168.100.10', route(DEFAULT_ROUTE))).toEqual({
+      allowed: false,
+      reason: 'no route through the VPN: 192.168.100.10 would go via 198.18.0.1 on to-fw1',
+    });
+  });
+
+  it('refuses an address without a route', () => {
+    expect(decideRoute('192.168.100.10', undefined)).toEqual({
+      allowed: false,
+      reason: 'no route through the VPN: 192.168.100.10 has no route',
+    });
+  });
+
+  it('refuses unreachable and blackhole routes', () => {
+    for (const type of ['unreachable', 'blackhole', 'prohibit']) {
+      const decision = decideRoute('192.168.100.10', { dst: '192.168.100.10', type, dev: 'lo' });
+      expect(decision.allowed).toBe(false);
+    }
+  });
+
+  it('treats tap and utun devices as the tunnel', () => {
+    for (const dev of ['tap0', 'utun3', 'tun']) {
+      const decision = decideRoute('10.0.0.1', { dst: '10.0.0.1', dev, gateway: '10.8.0.1' });
+      expect(decision).toMatchObject({ allowed: true, path: 'tunnel' });
+    }
+  });
+
+  it('uses a custom tunnel device rule', () => {
+    const decision = decideRoute('192.168.100.10', route(DEFAULT_ROUTE), {
+      isTunnelDevice: (device) => device === 'to-fw1',
+    });
+    expect(decision).toMatchObject({ allowed: true, path: 'tunnel' });
+  });
+
+  it('does not take an interface named like a tunnel prefix for one', () => {
+    const decision = decideRoute('192.168.100.10', {
+      dst: '192.168.100.10',
+      dev: 'tunnel-uplink',
+      gateway: '198.18.0.1',
+    });
+    expect(decision.allowed).toBe(false);
+  });
+});
+
+describe('route lines', () => {
+  it('keys each route by destination', () => {
+    const routes = parseRouteLines(`${THROUGH_TUNNEL}\n${LOCAL}\n`);
+    expect([...routes.keys()]).toEqual(['192.168.100.10', '127.0.0.1']);
+  });
+
+  it('skips lines that are not JSON', () => {
+    const routes = parseRouteLines(`RTNETLINK answers: Network is unreachable\n${LOCAL}\n`);
+    expect(routes.size).toBe(1);
+  });
+});
+
+describe('route lookup', () => {
+  it('asks ip once for every address', async () => {
+    const calls: { args: string[]; input?: string }[] = [];
+    const run: CommandRunner = (_command, args, options) => {
+      calls.push({ args, input: options.input });
+      return Promise.resolve({ stdout: `${THROUGH_TUNNEL}\n`, stderr: '', exitCode: 0 });
+    };
+
+    const decisions = await lookupRoutes(['192.168.100.10', '192.168.200.4', '192.168.100.10'], {
+      run,
+      platform: 'linux',
+    });
+
+    expect(calls).toEqual([
+      {
+        args: ['-j', '-force', '-batch', '-'],
+        input: 'route get 192.168.100.10\nroute get 192.168.200.4\n',
+      },
+    ]);
+    expect(decisions.get('192.168.100.10')).toMatchObject({ allowed: true });
+    expect(decisions.get('192.168.200.4')).toMatchObject({ allowed: false });
+  });
+
+  it('refuses a value that is not an IP address without asking ip', async () => {
+    const asked: string[][] = [];
+    const decisions = await lookupRoutes(['fileserver.corp', '192.168.100.10'], {
+      platform: 'linux',
+      source: (addresses) => {
+        asked.push(addresses);
+        return Promise.resolve(new Map());
+      },
+    });
+
+    expect(asked).toEqual([['192.168.100.10']]);
+    expect(decisions.get('fileserver.corp')).toMatchObject({ allowed: false });
+  });
+
+  it('refuses every address where lookup is not implemented', async () => {
+    const run: CommandRunner = () => Promise.reject(new Error('must not run'));
+    const decisions = await lookupRoutes(['192.168.100.10'], { run, platform: 'darwin' });
+    expect(decisions.get('192.168.100.10')).toEqual({
+      allowed: false,
+      reason: 'no route through the VPN: route lookup is not implemented on darwin',
+    });
+  });
+
+  it('reads real routes for loopback addresses', async () => {
+    const decisions = await lookupRoutes(['127.0.0.1', '127.0.0.2'], { platform: 'linux' });
+    expect(decisions.get('127.0.0.2')).toMatchObject({ allowed: true, path: 'local' });
+  });
+});
