@@ -8,6 +8,7 @@ import { suggestedName } from '../enroll/identity.ts';
 import { createLogger, logFilePath, rotatingFileSink, type LogSink } from '../log/logger.ts';
 import { loadOrganisationFile } from '../org/load-organisation.ts';
 import type { OrganisationFile } from '../org/schema.ts';
+import { openvpnConnection } from '../services/host-connection.ts';
 import { resolveDataDir } from '../storage/data-dir.ts';
 import { startDemoEnvironment, type DemoEnvironment } from './demo-environment.ts';
 import { RENDERER_DIR, serveWizard } from './serve-wizard.ts';
@@ -22,6 +23,8 @@ Serves the setup wizard on http://127.0.0.1 for a browser. Development and tests
   --port N           TCP port on 127.0.0.1 (default: a free one)
   --pending-polls N  with --demo: how many times the CA answers "pending" before signing (default 0)
   --retry-after S    with --demo: seconds the CA asks the client to wait while pending (default 5)
+  --connect          let the connect step start openvpn; needs root, e.g. inside a test namespace
+  --openvpn PATH     with --connect: the openvpn executable (default: found on PATH, /usr/sbin, /sbin)
 `;
 
 async function main(): Promise<number> {
@@ -33,6 +36,8 @@ async function main(): Promise<number> {
       port: { type: 'string' },
       'pending-polls': { type: 'string' },
       'retry-after': { type: 'string' },
+      connect: { type: 'boolean' },
+      openvpn: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -87,6 +92,10 @@ async function main(): Promise<number> {
     log,
     port: values.port === undefined ? undefined : Number(values.port),
     suggestedIdentity: { name: suggestedName() },
+    connection:
+      values.connect === true
+        ? openvpnConnection({ organisation, dataDir, log, openvpnPath: values.openvpn })
+        : undefined,
   });
 
   process.stdout.write(`VPN Onboard wizard: ${served.host.url}\n`);

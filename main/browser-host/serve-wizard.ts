@@ -1,12 +1,15 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { ConnectionSupport } from '../contract/wizard-state.ts';
 import type { Identity } from '../enroll/identity.ts';
 import type { Logger } from '../log/logger.ts';
 import type { OrganisationFile } from '../org/schema.ts';
 import { createWizardHandlers } from '../services/wizard-handlers.ts';
-import { createWizardService, type WizardService } from '../services/wizard-service.ts';
+import {
+  createWizardService,
+  type WizardConnectionOptions,
+  type WizardService,
+} from '../services/wizard-service.ts';
 import { startBrowserHost, type BrowserHost } from './browser-host.ts';
 
 /** The directory `vite build` writes the renderer to. */
@@ -18,13 +21,9 @@ export const RENDERER_DIR = join(
   'renderer',
 );
 
-// NOTE: the browser host has no connection driver wired in, so the wizard's connect step explains
-// that instead of connecting.
-export const BROWSER_CONNECTION: ConnectionSupport = {
-  available: false,
-  reason:
-    'This browser preview does not start VPN connections, because opening the tunnel needs the desktop app. Your profile is installed, so OpenVPN can connect with it.',
-};
+/** The reason the connect step shows when the browser host runs without `--connect`. */
+export const BROWSER_CONNECTION_REASON =
+  'This browser preview does not start VPN connections unless it runs as root with --connect. Your profile is installed, so OpenVPN can connect with it.';
 
 export interface ServeWizardOptions {
   organisation: OrganisationFile;
@@ -33,6 +32,8 @@ export interface ServeWizardOptions {
   port?: number;
   rendererDir?: string;
   suggestedIdentity?: Partial<Identity>;
+  /** The driver factory or the reason the wizard cannot connect; by default, the reason. */
+  connection?: WizardConnectionOptions;
 }
 
 /** The wizard served in a browser: its service and the host in front of it. */
@@ -48,7 +49,7 @@ export async function serveWizard(options: ServeWizardOptions): Promise<WizardBr
     organisation: options.organisation,
     dataDir: options.dataDir,
     host: 'browser',
-    connection: BROWSER_CONNECTION,
+    ...(options.connection ?? { connectionUnavailableReason: BROWSER_CONNECTION_REASON }),
     suggestedIdentity: options.suggestedIdentity,
     log: options.log,
   });

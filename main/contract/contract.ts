@@ -31,6 +31,10 @@ export const contract = {
       result: none,
     },
     'wizard.restart': { payload: none, result: none },
+    /** Starts the tunnel with the installed profile; the state follows in `wizard.state` events. */
+    'connection.connect': { payload: none, result: none },
+    'connection.reconnect': { payload: none, result: none },
+    'connection.disconnect': { payload: none, result: none },
     /** Forwards a renderer error to main's log, because the renderer has no file access. */
     'log.rendererError': {
       payload: z.object({ message: z.string().max(2000), stack: z.string().max(8000).optional() }),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { connectionStateSchema } from '../connect/connection-state.ts';
+
 /** The wizard's steps, in the order the user goes through them. */
 export const WIZARD_STEPS = [
   'welcome',
@@ -52,6 +54,27 @@ export const connectionSupportSchema = z.discriminatedUnion('available', [
   z.object({ available: z.literal(false), reason: z.string() }),
 ]);
 
+/** The outcome of one probe of the tunnel check, in the words the connect step shows. */
+export const tunnelProbeViewSchema = z.object({
+  host: z.string(),
+  port: z.number().int().min(0).max(65_535),
+  /** The display name of the network the target belongs to, when the organisation file names one. */
+  network: z.string().optional(),
+  outcome: z.enum(['reached', 'no-route', 'failed']),
+  message: z.string(),
+});
+
+/**
+ * The latest check that a connected tunnel passes traffic. Probing stops at the first target
+ * that accepts a connection, so `probes` may list fewer targets than the organisation has.
+ */
+export const tunnelCheckViewSchema = z.object({
+  healthy: z.boolean(),
+  bytesInMoved: z.boolean(),
+  probes: z.array(tunnelProbeViewSchema),
+  checkedAt: z.iso.datetime(),
+});
+
 export const organisationViewSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -86,6 +109,10 @@ export const wizardSnapshotSchema = z.object({
   certificate: certificateSummarySchema.optional(),
   profilePath: z.string().optional(),
   connection: connectionSupportSchema,
+  /** The tunnel's state; stays disconnected when this host cannot connect. */
+  connectionState: connectionStateSchema,
+  /** The latest tunnel check, cleared when a new connect starts. */
+  tunnelCheck: tunnelCheckViewSchema.optional(),
   error: wizardErrorSchema.optional(),
 });
 
@@ -94,3 +121,5 @@ export type WizardError = z.infer<typeof wizardErrorSchema>;
 export type ProgressItem = z.infer<typeof progressItemSchema>;
 export type OrganisationView = z.infer<typeof organisationViewSchema>;
 export type ConnectionSupport = z.infer<typeof connectionSupportSchema>;
+export type TunnelCheckView = z.infer<typeof tunnelCheckViewSchema>;
+export type TunnelProbeView = z.infer<typeof tunnelProbeViewSchema>;

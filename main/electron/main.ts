@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, session } from 'electron';
 
 import { resolveOrganisation } from '../cli/context.ts';
-import type { ConnectionSupport } from '../contract/wizard-state.ts';
 import { suggestedName } from '../enroll/identity.ts';
 import { createLogger, logFilePath, rotatingFileSink } from '../log/logger.ts';
+import { desktopConnection } from '../services/host-connection.ts';
 import { createWizardHandlers } from '../services/wizard-handlers.ts';
 import { createWizardService } from '../services/wizard-service.ts';
 import { resolveDataDir } from '../storage/data-dir.ts';
@@ -24,13 +24,6 @@ import {
 const buildDirectory = dirname(fileURLToPath(import.meta.url));
 const PRELOAD_PATH = join(buildDirectory, 'preload.cjs');
 const RENDERER_DIR = join(buildDirectory, '..', 'renderer');
-
-// NOTE: no connection driver is passed to the wizard yet, so its connect step explains that.
-const CONNECTION: ConnectionSupport = {
-  available: false,
-  reason:
-    'Connecting from the setup wizard is not available in this version yet. Your profile is installed, so OpenVPN can connect with it.',
-};
 
 let mainWindow: BrowserWindow | undefined;
 
@@ -57,7 +50,7 @@ async function start(): Promise<void> {
     organisation,
     dataDir,
     host: 'electron',
-    connection: CONNECTION,
+    ...desktopConnection({ organisation, dataDir, log }),
     suggestedIdentity: { name: suggestedName() },
     log,
   });

@@ -36,6 +36,18 @@ export function createWizardHandlers(service: WizardService, log: Logger): Handl
       await service.restart();
       return {};
     },
+    'connection.connect': async () => {
+      await service.connect();
+      return {};
+    },
+    'connection.reconnect': async () => {
+      await service.reconnect();
+      return {};
+    },
+    'connection.disconnect': async () => {
+      await service.disconnect();
+      return {};
+    },
     'log.rendererError': ({ message, stack }) => {
       rendererLog.error(message, { stack: stack?.split('\n').slice(0, 5).join(' | ') });
       return Promise.resolve({});

@@ -29,7 +29,7 @@ async function open(dataDir: string): Promise<WizardService> {
     organisation: demo.organisation,
     dataDir,
     host: 'browser',
-    connection: { available: false, reason: 'test' },
+    connectionUnavailableReason: 'test',
     log: createLogger({ sinks: [] }),
   });
   services.push(service);

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 
+import { DISCONNECTED } from '../connect/connection-state.ts';
 import type {
-  ConnectionSupport,
   ProgressItem,
   WizardError,
   WizardSnapshot,
@@ -19,19 +19,30 @@ import type { Logger } from '../log/logger.ts';
 import type { OrganisationFile } from '../org/schema.ts';
 import { describeFailure } from './failure-messages.ts';
 import { organisationView } from './organisation-view.ts';
+import {
+  createConnectionControl,
+  type ConnectionControl,
+  type WizardConnectionDriver,
+} from './wizard-connection.ts';
 import { isAfter, writeWizardRecord } from './wizard-record.ts';
 import { readResumePoint } from './wizard-resume.ts';
 
-export interface WizardServiceOptions {
+/**
+ * The wizard's means of connecting: a factory for the connection driver, or the reason this host
+ * cannot connect, which the connect step shows instead of a Connect button.
+ */
+export type WizardConnectionOptions =
+  | { createConnectionDriver: () => WizardConnectionDriver; connectionUnavailableReason?: never }
+  | { createConnectionDriver?: never; connectionUnavailableReason: string };
+
+export type WizardServiceOptions = WizardConnectionOptions & {
   organisation: OrganisationFile;
   dataDir: string;
   host: WizardSnapshot['host'];
-  /** Whether this host can start the tunnel; the connect step shows the reason when it cannot. */
-  connection: ConnectionSupport;
   /** Prefill for the identity step, from the OS account. */
   suggestedIdentity?: Partial<Identity>;
   log: Logger;
-}
+};
 
 /** The setup wizard's state and actions, shared by the Electron and browser hosts. */
 export interface WizardService {
@@ -45,7 +56,14 @@ export interface WizardService {
   retryNow(): Promise<void>;
   importCertificate(text: string): Promise<void>;
   restart(): Promise<void>;
-  /** Stops the pending-retry timer and any running request. */
+  /** Starts the tunnel with the installed profile; failures show on the connect step. */
+  connect(): Promise<void>;
+  reconnect(): Promise<void>;
+  disconnect(): Promise<void>;
+  /**
+   * Stops the pending-retry timer and any running request, and stops following the tunnel,
+   * which stays up.
+   */
   close(): void;
 }
 
@@ -77,7 +95,11 @@ export async function createWizardService(options: WizardServiceOptions): Promis
     identityLocked: false,
     activity: 'idle',
     progress: [],
-    connection: options.connection,
+    connection:
+      options.createConnectionDriver === undefined
+        ? { available: false, reason: options.connectionUnavailableReason }
+        : { available: true },
+    connectionState: DISCONNECTED,
   };
 
   const update = (patch: Partial<WizardSnapshot>) => {
@@ -171,6 +193,26 @@ export async function createWizardService(options: WizardServiceOptions): Promis
   };
 
   update(await readResumePoint(store, organisation));
+
+  const connection: ConnectionControl | undefined =
+    options.createConnectionDriver === undefined
+      ? undefined
+      : createConnectionControl({
+          driver: options.createConnectionDriver(),
+          organisation,
+          log: options.log,
+          snapshot: () => state,
+          update,
+          showError: (error) => showError('connect', error),
+        });
+
+  const requireConnection = (): ConnectionControl | undefined => {
+    if (connection !== undefined) return connection;
+
+    const reason = state.connection.available ? '' : ` ${state.connection.reason}`;
+    showError('connect', new Error(`This host cannot connect.${reason}`));
+    return undefined;
+  };
 
   /** Returns the furthest step the user may open, given what is done so far. */
   function furthestStep(): WizardStep {
@@ -321,9 +363,22 @@ export async function createWizardService(options: WizardServiceOptions): Promis
       await remember();
     },
 
+    async connect() {
+      await requireConnection()?.connect();
+    },
+
+    async reconnect() {
+      await requireConnection()?.reconnect();
+    },
+
+    async disconnect() {
+      await requireConnection()?.disconnect();
+    },
+
     close() {
       clearTimeout(retryTimer);
       abort.abort();
+      connection?.close();
       listeners.clear();
     },
   };
