@@ -95,6 +95,19 @@ describe('browser host', () => {
     expect(await openSocket({ origin: 'http://evil.example' })).toBe('HTTP 403');
   });
 
+  it('survives a frame over the size limit', async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${host.port}/contract?token=${host.token}`, {
+      origin: host.origin,
+    });
+    await new Promise((resolve) => socket.once('open', resolve));
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+
+    socket.send('x'.repeat(300 * 1024));
+
+    expect(await closed).toBe(1009);
+    expect(await openSocket({})).toBe('open');
+  });
+
   it('refuses a wrong token', async () => {
     expect(await openSocket({ token: 'x'.repeat(32) })).toBe('HTTP 403');
   });

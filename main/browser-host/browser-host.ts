@@ -129,6 +129,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       const text = !isBinary && Buffer.isBuffer(data) ? data.toString('utf8') : undefined;
       void receive(webSocket, channel, sender, text);
     });
+    // ws reports an oversized or malformed frame as an error and then closes the socket; without
+    // a listener the error would end the whole host process.
+    webSocket.on('error', (error) => {
+      log.warn('Dropped a contract connection after a socket error', { error: error.message });
+    });
     webSocket.on('close', () => {
       channels.delete(webSocket);
       log.info('Closed a contract connection', { connections: channels.size });

@@ -88,6 +88,22 @@ describe('wizard service', () => {
     demo.setBehaviour({ pendingPolls: 0 });
   });
 
+  it('keeps a locked identity when a change arrives', async () => {
+    const dataDir = join(directory, 'locked');
+    demo.setBehaviour({ pendingPolls: 100, retryAfterSeconds: 600 });
+    const service = await open(dataDir);
+    await service.saveIdentity(identity);
+    await service.createRequest();
+    await service.submitEst({ username: demo.username, password: demo.password });
+
+    await service.saveIdentity({ name: 'Someone Else', email: 'someone@example.org' });
+
+    expect(service.snapshot().identity).toEqual(identity);
+    expect(service.snapshot().error?.message).toMatch(/cannot change/);
+    service.close();
+    demo.setBehaviour({ pendingPolls: 0 });
+  });
+
   it('resumes an installed profile on the recorded step', async () => {
     const dataDir = join(directory, 'installed');
     const first = await open(dataDir);

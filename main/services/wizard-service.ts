@@ -240,7 +240,7 @@ export async function createWizardService(options: WizardServiceOptions): Promis
     },
 
     async saveIdentity(identity) {
-      update({ identity });
+      // A request with the CA fixes the identity, so a change is refused without touching it.
       if (state.identityLocked) {
         showError(
           'identity',
@@ -251,6 +251,7 @@ export async function createWizardService(options: WizardServiceOptions): Promis
         return;
       }
 
+      update({ identity });
       try {
         const checked = validateIdentity(identity);
         update({ identity: checked, step: 'request', error: undefined });

@@ -71,7 +71,18 @@ export function ManualSigning() {
             type="button"
             className="primary"
             disabled={busy || certificate.trim() === ''}
-            onClick={() => void callMain('wizard.importCertificate', { certificate })}
+            onClick={() => {
+              // The host drops messages over 256 KB, so an oversized paste is stopped here with a
+              // message that says what is wrong.
+              if (certificate.length > MAX_FILE_BYTES) {
+                setFileProblem(
+                  `The pasted text is ${Math.round(certificate.length / 1024)} KB; a certificate is a few KB. Paste only the certificate.`,
+                );
+                return;
+              }
+              setFileProblem(undefined);
+              void callMain('wizard.importCertificate', { certificate });
+            }}
           >
             {busy ? 'Checking…' : 'Install certificate'}
           </button>
