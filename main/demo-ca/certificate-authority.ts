@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import forge from 'node-forge';
 
-import { readCsr, type CsrSubject } from '../pki/csr.ts';
+import { readCsr, subjectAttributes, type CsrSubject } from '../pki/csr.ts';
 import {
   generateRsaKeyPair,
   privateKeyToPem,
@@ -17,7 +17,6 @@ import {
   clientExtensions,
   randomSerialNumber,
   serverExtensions,
-  subjectAttributes,
 } from './certificate-profiles.ts';
 
 /** A certificate the demo CA issued, in both encodings. */

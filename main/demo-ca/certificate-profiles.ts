@@ -1,34 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
-import forge from 'node-forge';
-
-import type { CsrSubject } from '../pki/csr.ts';
-
-const { Type } = forge.asn1;
-
 // GeneralName choices (RFC 5280 section 4.2.1.6) as node-forge numbers them.
 const RFC822_NAME = 1;
 const DNS_NAME = 2;
 const IP_ADDRESS = 7;
-
-const SUBJECT_FIELDS: { key: keyof CsrSubject; shortName: string; tag: number }[] = [
-  { key: 'country', shortName: 'C', tag: Type.PRINTABLESTRING },
-  { key: 'state', shortName: 'ST', tag: Type.UTF8 },
-  { key: 'locality', shortName: 'L', tag: Type.UTF8 },
-  { key: 'organization', shortName: 'O', tag: Type.UTF8 },
-  { key: 'organizationalUnit', shortName: 'OU', tag: Type.UTF8 },
-  { key: 'commonName', shortName: 'CN', tag: Type.UTF8 },
-  { key: 'emailAddress', shortName: 'E', tag: Type.IA5STRING },
-];
-
-/** Converts a subject into node-forge attributes, UTF8String for text a person writes. */
-export function subjectAttributes(subject: CsrSubject): forge.pki.CertificateField[] {
-  return SUBJECT_FIELDS.flatMap(({ key, shortName, tag }) => {
-    const value = subject[key];
-    if (value === undefined || value === '') return [];
-    return [{ shortName, value, valueTagClass: tag }];
-  });
-}
 
 /**
  * Returns a random positive 16-byte serial number as hex. The top bit is cleared so the DER

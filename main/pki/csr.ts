@@ -110,7 +110,8 @@ export function derToPem(der: Uint8Array): string {
   return `-----BEGIN CERTIFICATE REQUEST-----\n${lines.join('\n')}\n-----END CERTIFICATE REQUEST-----\n`;
 }
 
-function subjectAttributes(subject: CsrSubject): forge.pki.CertificateField[] {
+/** Converts a subject into node-forge attributes, UTF8String for text a person writes. */
+export function subjectAttributes(subject: CsrSubject): forge.pki.CertificateField[] {
   return SUBJECT_FIELDS.flatMap(({ key, shortName, tag }) => {
     const value = subject[key];
     if (value === undefined || value === '') return [];
