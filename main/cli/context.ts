@@ -63,7 +63,7 @@ export async function resolveOrganisation(
   if (names.length > 1) {
     const ids = names.map((name) => name.replace(/\.json$/, '')).join(', ');
     throw new UsageError(
-      `Missing --org FILE: ${dataDir} holds several organisations (${ids}); pass --org to pick one.`,
+      `Missing --org FILE: ${dataDir} contains several organisations (${ids}); pass --org to pick one.`,
     );
   }
 

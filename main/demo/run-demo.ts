@@ -176,7 +176,7 @@ async function probeDemoNetworks(organisation: OrganisationFile): Promise<DemoRe
       // The demo's targets are its own loopback listeners; anything else is a bug, never a probe.
       if (!isIPv4(probe.host) || !probe.host.startsWith('127.') || probe.port === undefined) {
         throw new Error(
-          `The demo refuses to probe ${probe.host}: only loopback listeners are demo targets.`,
+          `The demo does not probe ${probe.host}: only its own loopback listeners are demo targets.`,
         );
       }
       const result = await probeTcp(probe.host, probe.port, PROBE_TIMEOUT_MS);
