@@ -1,20 +1,10 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { isIP } from 'node:net';
-import { createInterface } from 'node:readline';
 
 import { parseFpingSummary, type IcmpResult } from './icmp-probe.ts';
+import { LineProcess } from './line-process.ts';
 
 // Time fping may take beyond the probe timeout: 1 ms per request (-i 1) plus start and exit.
 const EXTRA_WAIT_MS = 1_000;
-
-interface PendingPing {
-  addresses: string[];
-  waiting: Set<string>;
-  parsed: Map<string, IcmpResult>;
-  resolve: (results: Map<string, IcmpResult>) => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
-}
 
 /**
  * Keeps one `xargs` running that starts `fping -c1 -q` for each line it reads, so a probe round
@@ -23,61 +13,53 @@ interface PendingPing {
  * summary line for every address. A helper that exits or stalls is replaced on the next round.
  */
 export class FpingProcess {
-  private child: ChildProcessWithoutNullStreams | undefined;
-  private pending: PendingPing | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly process: LineProcess;
 
   /** @param fpingPath the fping executable, e.g. /usr/bin/fping */
-  constructor(private readonly fpingPath: string) {}
+  constructor(fpingPath: string) {
+    this.process = new LineProcess({
+      // -L 1 runs fping once per input line, after the line arrives.
+      command: 'xargs',
+      args: ['-L', '1', '--', fpingPath, '-c1', '-q', '-i', '1'],
+      // fping -q prints its summary lines on stderr.
+      lineStream: 'stderr',
+      name: 'xargs',
+    });
+  }
 
   /** Sends one echo request to each address; rounds are serialised. */
   readonly ping = (addresses: string[], timeoutMs: number): Promise<Map<string, IcmpResult>> => {
-    const next = this.queue.then(() => this.round(addresses, timeoutMs));
-    this.queue = next.catch(() => undefined);
-    return next;
+    // Only IP addresses reach the command line, so xargs never receives quotes or other syntax.
+    const unique = [...new Set(addresses)].filter((address) => isIP(address) !== 0);
+    if (unique.length === 0) return Promise.resolve(new Map<string, IcmpResult>());
+    const milliseconds = Math.max(1, Math.round(timeoutMs));
+    const waiting = new Set(unique);
+    const parsed = new Map<string, IcmpResult>();
+
+    return this.process.run({
+      input: `-t ${milliseconds} ${unique.join(' ')}\n`,
+      timeoutMs: milliseconds + unique.length + EXTRA_WAIT_MS,
+      readLine: (line) => {
+        for (const [address, result] of parseFpingSummary(line)) {
+          parsed.set(address, result);
+          waiting.delete(address);
+        }
+        return waiting.size === 0;
+      },
+      finish: () => this.results(unique, parsed),
+      // fping printed no summary for some address, so return what it printed. The helper is
+      // replaced before the next round.
+      stalled: () => this.results(unique, parsed),
+    });
   };
 
   /** The PID of the running xargs, for CPU accounting. */
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.process.pid;
   }
 
   close(): void {
-    const child = this.child;
-    this.child = undefined;
-    child?.stdin.end();
-    this.fail(new Error('The fping helper was closed.'));
-  }
-
-  private round(addresses: string[], timeoutMs: number): Promise<Map<string, IcmpResult>> {
-    // Only IP addresses reach the command line, so xargs never receives quotes or other syntax.
-    const unique = [...new Set(addresses)].filter((address) => isIP(address) !== 0);
-    if (unique.length === 0) return Promise.resolve(new Map<string, IcmpResult>());
-    const child = this.child ?? this.start();
-    const milliseconds = Math.max(1, Math.round(timeoutMs));
-
-    return new Promise<Map<string, IcmpResult>>((resolve, reject) => {
-      const timer = setTimeout(
-        () => {
-          // fping printed no summary for some address, so return what it printed and start anew.
-          const pending = this.pending;
-          this.pending = undefined;
-          this.child?.kill('SIGKILL');
-          this.child = undefined;
-          if (pending !== undefined) resolve(this.results(unique, pending.parsed));
-        },
-        milliseconds + unique.length + EXTRA_WAIT_MS,
-      );
-      this.pending = {
-        addresses: unique,
-        waiting: new Set(unique),
-        parsed: new Map(),
-        resolve,
-        reject,
-        timer,
-      };
-      child.stdin.write(`-t ${milliseconds} ${unique.join(' ')}\n`);
-    });
+    this.process.close(new Error('The fping helper was closed.'));
   }
 
   private results(addresses: string[], parsed: Map<string, IcmpResult>): Map<string, IcmpResult> {
@@ -89,48 +71,5 @@ export class FpingProcess {
       );
     }
     return results;
-  }
-
-  private start(): ChildProcessWithoutNullStreams {
-    // -L 1 runs fping once per input line, after the line arrives.
-    const child = spawn('xargs', ['-L', '1', '--', this.fpingPath, '-c1', '-q', '-i', '1'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    this.child = child;
-
-    child.stdout.resume();
-    createInterface({ input: child.stderr }).on('line', (line) => this.onLine(line));
-    child.stdin.on('error', () => undefined);
-    child.on('error', (error) => this.onExit(child, error));
-    child.on('exit', (code) => this.onExit(child, new Error(`xargs exited with status ${code}`)));
-    return child;
-  }
-
-  private onLine(line: string): void {
-    const pending = this.pending;
-    if (pending === undefined) return;
-
-    for (const [address, result] of parseFpingSummary(line)) {
-      pending.parsed.set(address, result);
-      pending.waiting.delete(address);
-    }
-    if (pending.waiting.size > 0) return;
-
-    this.pending = undefined;
-    clearTimeout(pending.timer);
-    pending.resolve(this.results(pending.addresses, pending.parsed));
-  }
-
-  private onExit(child: ChildProcessWithoutNullStreams, error: Error): void {
-    if (this.child === child) this.child = undefined;
-    this.fail(error);
-  }
-
-  private fail(error: Error): void {
-    const pending = this.pending;
-    this.pending = undefined;
-    if (pending === undefined) return;
-    clearTimeout(pending.timer);
-    pending.reject(error);
   }
 }

@@ -150,15 +150,202 @@ describe('route lookup', () => {
 
   it('refuses every address where lookup is not implemented', async () => {
     const run: CommandRunner = () => Promise.reject(new Error('must not run'));
-    const decisions = await lookupRoutes(['192.168.100.10'], { run, platform: 'darwin' });
+    const decisions = await lookupRoutes(['192.168.100.10'], { run, platform: 'freebsd' });
     expect(decisions.get('192.168.100.10')).toEqual({
       allowed: false,
-      reason: 'no route through the VPN: route lookup is not implemented on darwin',
+      reason: 'no route through the VPN: route lookup is not implemented on freebsd',
+    });
+  });
+
+  it('names a value that is not an IP address', async () => {
+    const decisions = await lookupRoutes(['1.2.3.4; rm -rf /'], {
+      platform: 'linux',
+      source: () => Promise.resolve(new Map()),
+    });
+    expect(decisions.get('1.2.3.4; rm -rf /')).toEqual({
+      allowed: false,
+      reason:
+        'no route through the VPN: "1.2.3.4; rm -rf /" is not an IP address, so its route was not looked up',
     });
   });
 
   it('reads real routes for loopback addresses', async () => {
     const decisions = await lookupRoutes(['127.0.0.1', '127.0.0.2'], { platform: 'linux' });
     expect(decisions.get('127.0.0.2')).toMatchObject({ allowed: true, path: 'local' });
+  });
+});
+
+// `route -n get` outputs in the layout of macOS route(8), written for these tests.
+const MACOS_OUTPUTS: Record<string, string> = {
+  '192.168.100.10': [
+    '   route to: 192.168.100.10',
+    'destination: 192.168.100.0',
+    '       mask: 255.255.255.0',
+    '    gateway: 192.168.102.1',
+    '  interface: utun4',
+    '      flags: <UP,GATEWAY,DONE,STATIC,PRCLONING>',
+  ].join('\n'),
+  '192.168.200.4': [
+    '   route to: 192.168.200.4',
+    'destination: default',
+    '       mask: default',
+    '    gateway: 10.20.0.1',
+    '  interface: en0',
+    '      flags: <UP,GATEWAY,DONE,STATIC,PRCLONING>',
+  ].join('\n'),
+  '10.20.0.37': [
+    '   route to: 10.20.0.37',
+    'destination: 10.20.0.0',
+    '       mask: 255.255.255.0',
+    '    gateway: link#11',
+    '  interface: en0',
+    '      flags: <UP,DONE,CLONING,STATIC>',
+  ].join('\n'),
+  '127.0.0.1': [
+    '   route to: 127.0.0.1',
+    'destination: 127.0.0.1',
+    '    gateway: 127.0.0.1',
+    '  interface: lo0',
+    '      flags: <UP,HOST,DONE,LOCAL>',
+  ].join('\n'),
+};
+
+const macosRoute: CommandRunner = (_command, args) => {
+  const output = MACOS_OUTPUTS[args.at(-1) ?? ''];
+  if (output === undefined) {
+    return Promise.resolve({
+      stdout: '',
+      stderr: 'route: writing to routing socket: not in table',
+      exitCode: 1,
+    });
+  }
+  return Promise.resolve({ stdout: `${output}\n`, stderr: '', exitCode: 0 });
+};
+
+describe('route lookup on macOS', () => {
+  it('decides each address from route -n get', async () => {
+    const decisions = await lookupRoutes(
+      ['192.168.100.10', '192.168.200.4', '10.20.0.37', '127.0.0.1', '192.168.101.7'],
+      { run: macosRoute, platform: 'darwin' },
+    );
+
+    expect(decisions.get('192.168.100.10')).toEqual({
+      allowed: true,
+      path: 'tunnel',
+      device: 'utun4',
+      gateway: '192.168.102.1',
+    });
+    expect(decisions.get('192.168.200.4')).toEqual({
+      allowed: false,
+      reason: 'no route through the VPN: 192.168.200.4 would go via 10.20.0.1 on en0',
+    });
+    expect(decisions.get('10.20.0.37')).toEqual({ allowed: true, path: 'direct', device: 'en0' });
+    expect(decisions.get('127.0.0.1')).toEqual({ allowed: true, path: 'local', device: 'lo0' });
+    expect(decisions.get('192.168.101.7')).toEqual({
+      allowed: false,
+      reason: 'no route through the VPN: 192.168.101.7 has no route',
+    });
+  });
+
+  it('refuses an address whose output it cannot read', async () => {
+    const run: CommandRunner = () =>
+      Promise.resolve({ stdout: 'interface: utun4\n', stderr: '', exitCode: 0 });
+
+    const decisions = await lookupRoutes(['192.168.100.10'], { run, platform: 'darwin' });
+
+    expect(decisions.get('192.168.100.10')).toEqual({
+      allowed: false,
+      reason:
+        'no route through the VPN: could not read the route of 192.168.100.10: route -n get printed no "route to:" line',
+    });
+  });
+
+  it('refuses a reject route', async () => {
+    const run: CommandRunner = () =>
+      Promise.resolve({
+        stdout: MACOS_OUTPUTS['192.168.200.4']?.replace('PRCLONING', 'REJECT') ?? '',
+        stderr: '',
+        exitCode: 0,
+      });
+
+    const decisions = await lookupRoutes(['192.168.200.4'], { run, platform: 'darwin' });
+
+    expect(decisions.get('192.168.200.4')).toEqual({
+      allowed: false,
+      reason: 'no route through the VPN: 192.168.200.4 has an unreachable route',
+    });
+  });
+});
+
+function windowsRoutes(lines: Record<string, string>): CommandRunner {
+  return (_command, args) => {
+    const script = args[3] ?? '';
+    const stdout = Object.entries(lines)
+      .filter(([address]) => script.includes(`'${address}'`))
+      .map(([address, json]) => `${address} route ${json}`)
+      .join('\r\n');
+    return Promise.resolve({ stdout, stderr: '', exitCode: 0 });
+  };
+}
+
+describe('route lookup on Windows', () => {
+  // Find-NetRoute objects in the shape ConvertTo-Json prints them, written for these tests.
+  const run = windowsRoutes({
+    '192.168.100.10':
+      '[{"InterfaceAlias":"OpenVPN Data Channel Offload","InterfaceIndex":9,"NextHop":null,"DestinationPrefix":null},' +
+      '{"InterfaceAlias":"OpenVPN Data Channel Offload","InterfaceIndex":9,"NextHop":"192.168.102.1","DestinationPrefix":"192.168.100.0/24"}]',
+    '192.168.200.4':
+      '[{"InterfaceAlias":"Wi-Fi","InterfaceIndex":14,"NextHop":null,"DestinationPrefix":null},' +
+      '{"InterfaceAlias":"Wi-Fi","InterfaceIndex":14,"NextHop":"10.20.0.1","DestinationPrefix":"0.0.0.0/0"}]',
+    '10.20.0.37':
+      '{"InterfaceAlias":"Wi-Fi","InterfaceIndex":14,"NextHop":"0.0.0.0","DestinationPrefix":"10.20.0.0/24"}',
+    '127.0.0.1':
+      '{"InterfaceAlias":"Loopback Pseudo-Interface 1","InterfaceIndex":1,"NextHop":"0.0.0.0","DestinationPrefix":"127.0.0.0/8"}',
+  });
+
+  it('decides each address from Find-NetRoute', async () => {
+    const decisions = await lookupRoutes(
+      ['192.168.100.10', '192.168.200.4', '10.20.0.37', '127.0.0.1', '192.168.101.7'],
+      { run, platform: 'win32' },
+    );
+
+    expect(decisions.get('192.168.100.10')).toEqual({
+      allowed: true,
+      path: 'tunnel',
+      device: 'OpenVPN Data Channel Offload',
+      gateway: '192.168.102.1',
+    });
+    expect(decisions.get('192.168.200.4')).toEqual({
+      allowed: false,
+      reason: 'no route through the VPN: 192.168.200.4 would go via 10.20.0.1 on Wi-Fi',
+    });
+    expect(decisions.get('10.20.0.37')).toEqual({ allowed: true, path: 'direct', device: 'Wi-Fi' });
+    expect(decisions.get('127.0.0.1')).toMatchObject({ allowed: true, path: 'local' });
+    expect(decisions.get('192.168.101.7')).toEqual({
+      allowed: false,
+      reason:
+        'no route through the VPN: could not read the route of 192.168.101.7: PowerShell printed no line for it',
+    });
+  });
+
+  it('does not take a tun-named adapter for the tunnel', async () => {
+    const tunNamed = windowsRoutes({
+      '192.168.100.10':
+        '{"InterfaceAlias":"tun0","NextHop":"10.20.0.1","DestinationPrefix":"0.0.0.0/0"}',
+    });
+
+    const decisions = await lookupRoutes(['192.168.100.10'], { run: tunNamed, platform: 'win32' });
+
+    expect(decisions.get('192.168.100.10')).toMatchObject({ allowed: false });
+  });
+
+  it('uses a custom tunnel adapter rule', async () => {
+    const decisions = await lookupRoutes(['192.168.200.4'], {
+      run,
+      platform: 'win32',
+      rules: { isTunnelDevice: (alias) => alias === 'Wi-Fi' },
+    });
+
+    expect(decisions.get('192.168.200.4')).toMatchObject({ allowed: true, path: 'tunnel' });
   });
 });

@@ -1,7 +1,13 @@
 import { execFile } from 'node:child_process';
 import { isIP } from 'node:net';
 
-/** One entry of `ip -j route get ADDRESS`, iproute2 6.1. */
+import { lookupDarwinRoutes } from './route-lookup-darwin.ts';
+import { isOpenVpnAdapter, lookupWindowsRoutes } from './route-lookup-windows.ts';
+
+/**
+ * One entry of `ip -j route get ADDRESS`, iproute2 6.1. The macOS and Windows lookups convert
+ * their routes to this form, with the interface name or alias as `dev`.
+ */
 export interface KernelRoute {
   dst: string;
   type?: string;
@@ -15,8 +21,17 @@ export type RouteDecision =
   | { allowed: true; path: 'tunnel' | 'direct' | 'local'; device: string; gateway?: string }
   | { allowed: false; reason: string };
 
+/**
+ * The result of a platform's route lookup for one address: the kernel's route, undefined when
+ * the routing table has none, or why the lookup failed.
+ */
+export type RouteLookupResult = { route: KernelRoute | undefined } | { failure: string };
+
 export interface RouteRules {
-  /** Tells whether an interface is the VPN tunnel; by default tun*, tap* and utun* devices. */
+  /**
+   * Tells whether an interface is the VPN tunnel. By default tun*, tap* and utun* devices, and
+   * on Windows the adapters of OpenVPN's drivers (TAP-Windows6, Wintun, Data Channel Offload).
+   */
   isTunnelDevice?: (device: string) => boolean;
 }
 
@@ -49,9 +64,10 @@ export function decideRoute(
     return { allowed: false, reason: `${NO_ROUTE_THROUGH_VPN}: ${address} has no route` };
   }
   if (route.type !== undefined && NO_FORWARDING_TYPES.has(route.type)) {
+    const article = route.type === 'unreachable' ? 'an' : 'a';
     return {
       allowed: false,
-      reason: `${NO_ROUTE_THROUGH_VPN}: ${address} has a ${route.type} route`,
+      reason: `${NO_ROUTE_THROUGH_VPN}: ${address} has ${article} ${route.type} route`,
     };
   }
   if (route.type === 'local') return { allowed: true, path: 'local', device: route.dev };
@@ -101,7 +117,7 @@ export interface LookupOptions {
   run?: CommandRunner;
   rules?: RouteRules;
   platform?: NodeJS.Platform;
-  /** Source of kernel routes; by default one `ip -j -batch -` process per call. */
+  /** Source of kernel routes on Linux; by default one `ip -j -batch -` process per call. */
   source?: RouteSource;
 }
 
@@ -118,12 +134,14 @@ export function batchRouteSource(run: CommandRunner = runCommand): RouteSource {
 }
 
 /**
- * Decides for each address whether a probe may be sent, from the kernel's routes. A route lookup
- * queries netlink and sends no packet. Linux only.
+ * Decides for each address whether a probe may be sent, from the kernel's routes: on Linux with
+ * `ip route get`, on macOS with `route -n get`, on Windows with `Find-NetRoute`. A route lookup
+ * sends no packet. A value that is not an IP address, a failed lookup and any other platform
+ * refuse the address, so nothing is probed rather than something leaking.
  *
- * NOTE: macOS (`route -n get ADDRESS`, whose `interface:` and `gateway:` lines give the same
- * decision) and Windows (`Find-NetRoute -RemoteIPAddress`) are not implemented. There every
- * address is refused, so nothing is probed rather than something leaking.
+ * NOTE: the macOS and Windows lookups have only run against outputs written from the tools'
+ * documentation (route(8) of macOS, Find-NetRoute of Windows PowerShell 5.1), never on those
+ * systems, because the tests run on Linux. Their timeouts are estimates.
  */
 export async function lookupRoutes(
   addresses: string[],
@@ -133,24 +151,62 @@ export async function lookupRoutes(
   const decisions = new Map<string, RouteDecision>();
   if (unique.length === 0) return decisions;
 
+  // Only IP addresses are looked up: iproute2 stops a batch at an argument it cannot parse, and
+  // on macOS and Windows the address goes on a command line.
+  const valid = unique.filter((address) => isIP(address) !== 0);
   const platform = options.platform ?? process.platform;
-  if (platform !== 'linux') {
-    for (const address of unique) {
-      decisions.set(address, {
-        allowed: false,
-        reason: `${NO_ROUTE_THROUGH_VPN}: route lookup is not implemented on ${platform}`,
-      });
+  const run = options.run ?? runCommand;
+  let rules = options.rules;
+  let lookups: Map<string, RouteLookupResult>;
+  switch (platform) {
+    case 'linux': {
+      const source = options.source ?? batchRouteSource(run);
+      const routes = await source(valid);
+      lookups = new Map(valid.map((address) => [address, { route: routes.get(address) }]));
+      break;
     }
-    return decisions;
+    case 'darwin':
+      lookups = await lookupDarwinRoutes(valid, run);
+      break;
+    case 'win32':
+      lookups = await lookupWindowsRoutes(valid, run);
+      rules = {
+        ...options.rules,
+        isTunnelDevice: options.rules?.isTunnelDevice ?? isOpenVpnAdapter,
+      };
+      break;
+    default:
+      for (const address of unique) {
+        decisions.set(address, {
+          allowed: false,
+          reason: `${NO_ROUTE_THROUGH_VPN}: route lookup is not implemented on ${platform}`,
+        });
+      }
+      return decisions;
   }
 
-  // iproute2 stops a batch at an argument it cannot parse, so only IP addresses are looked up.
-  const source = options.source ?? batchRouteSource(options.run);
-  const routes = await source(unique.filter((address) => isIP(address) !== 0));
   for (const address of unique) {
-    decisions.set(address, decideRoute(address, routes.get(address), options.rules));
+    decisions.set(address, decideLookup(address, lookups.get(address), rules));
   }
   return decisions;
+}
+
+/** Decides from the result of a route lookup. An address without a result has no route. */
+function decideLookup(
+  address: string,
+  lookup: RouteLookupResult | undefined,
+  rules: RouteRules | undefined,
+): RouteDecision {
+  if (isIP(address) === 0) {
+    return {
+      allowed: false,
+      reason: `${NO_ROUTE_THROUGH_VPN}: ${JSON.stringify(address)} is not an IP address, so its route was not looked up`,
+    };
+  }
+  if (lookup !== undefined && 'failure' in lookup) {
+    return { allowed: false, reason: `${NO_ROUTE_THROUGH_VPN}: ${lookup.failure}` };
+  }
+  return decideRoute(address, lookup?.route, rules);
 }
 
 /** Runs a command with execFile, without a shell, and never rejects on a non-zero exit. */
@@ -159,7 +215,7 @@ export const runCommand: CommandRunner = (command, args, options) =>
     const child = execFile(
       command,
       args,
-      { encoding: 'utf8', timeout: options.timeoutMs, killSignal: 'SIGKILL' },
+      { encoding: 'utf8', timeout: options.timeoutMs, killSignal: 'SIGKILL', windowsHide: true },
       (error, stdout, stderr) => {
         // A failed spawn has a string code such as ENOENT and no exit status.
         let exitCode = 0;
