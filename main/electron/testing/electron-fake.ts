@@ -81,3 +81,61 @@ export const app = {
 };
 
 export const dialog = { showErrorBox: vi.fn() };
+
+/** A fake Tray that records what the app drew. */
+export class Tray extends EventEmitter {
+  static created: Tray[] = [];
+  image: unknown;
+  tooltip = '';
+  menu: unknown;
+  destroyed = false;
+
+  constructor(image: unknown) {
+    super();
+    this.image = image;
+    Tray.created.push(this);
+  }
+
+  setImage(image: unknown): void {
+    this.image = image;
+  }
+
+  setToolTip(tooltip: string): void {
+    this.tooltip = tooltip;
+  }
+
+  setContextMenu(menu: unknown): void {
+    this.menu = menu;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+export const Menu = {
+  buildFromTemplate: vi.fn((template: unknown[]) => ({ template })),
+  setApplicationMenu: vi.fn(),
+};
+
+export const nativeImage = {
+  createFromPath: vi.fn((path: string) => ({ path })),
+};
+
+/** A fake Notification that records each one shown. */
+export class Notification extends EventEmitter {
+  static shown: Notification[] = [];
+  static supported = true;
+
+  static isSupported(): boolean {
+    return Notification.supported;
+  }
+
+  constructor(readonly options: { title: string; body: string; silent?: boolean }) {
+    super();
+  }
+
+  show(): void {
+    Notification.shown.push(this);
+  }
+}
