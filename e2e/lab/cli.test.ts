@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -8,10 +8,9 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import type { ConnectionState } from '../../main/connect/connection-state.ts';
-import { issueTestClient } from '../../main/connect/test-profile.ts';
 import { describeWith, toolPath } from '../../main/testing/requirements.ts';
 import { labDown, labUp, type Lab } from './lab-environment.ts';
-import { installLabProfile, labOrganisation } from './lab-profile.ts';
+import { enrollInLab } from './lab-enrollment.ts';
 import { pidsIn, signalInNamespace } from './namespaces.ts';
 import { LAB_ADDRESSES } from './topology.ts';
 
@@ -72,10 +71,7 @@ describeWith(['root', 'openvpn', 'iproute2'], 'cli in the network lab', () => {
   beforeAll(async () => {
     lab = await labUp({ openvpnPath: toolPath('openvpn') });
     dataDir = await mkdtemp(join(tmpdir(), 'vpn-onboard-lab-cli-'));
-    const credentials = await issueTestClient(lab.ca, 'jane.doe');
-    await installLabProfile(lab, dataDir, credentials);
-    organisationPath = join(dataDir, 'lab-organisation.json');
-    await writeFile(organisationPath, JSON.stringify(labOrganisation(lab)), { mode: 0o600 });
+    ({ organisationPath } = await enrollInLab(lab, dataDir));
   });
 
   afterAll(async () => {

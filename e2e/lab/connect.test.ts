@@ -19,6 +19,7 @@ import { processRecordPath } from '../../main/connect/process-record.ts';
 import { issueTestClient } from '../../main/connect/test-profile.ts';
 import { describeWith, toolPath } from '../../main/testing/requirements.ts';
 import { labDown, labUp, LAB_HTTP_PORT, type Lab } from './lab-environment.ts';
+import { enrollInLab } from './lab-enrollment.ts';
 import { installLabProfile } from './lab-profile.ts';
 import { pidsIn, signalInNamespace } from './namespaces.ts';
 import { LAB_ADDRESSES } from './topology.ts';
@@ -115,9 +116,6 @@ describeWith(['root', 'openvpn', 'iproute2'], 'openvpn driver in the network lab
     lab = await labUp({ openvpnPath: toolPath('openvpn') });
     dataDir = await mkdtemp(join(tmpdir(), 'vpn-onboard-lab-data-'));
     driver = newDriver();
-    const credentials = await issueTestClient(lab.ca, 'jane.doe');
-    profile = await installLabProfile(lab, dataDir, credentials);
-    await driver.installProfile(profile);
   });
 
   afterAll(async () => {
@@ -127,12 +125,20 @@ describeWith(['root', 'openvpn', 'iproute2'], 'openvpn driver in the network lab
     console.log('Lab measurements (ms):', measurements);
   });
 
-  it('connects to the first server', async () => {
+  it('enrolls over EST from inside the client namespace, then connects', async () => {
     printLogsOnFailure();
+    const { result } = await enrollInLab(lab, dataDir);
+    if (result.status !== 'installed') throw new Error(`Enrollment ended ${result.status}.`);
+    profile = result.profilePath;
+    await driver.installProfile(profile);
+
     const started = performance.now();
     const state = await driver.connect();
     measurements.connect = Math.round(performance.now() - started);
 
+    expect(await readFile(lab.est.logPath, 'utf8')).toMatch(
+      /^EST POST \/\.well-known\/est\/simpleenroll 200 /m,
+    );
     expect(state).toMatchObject({
       status: 'connected',
       endpoint: { host: LAB_ADDRESSES.fw1, port: 1194 },
@@ -318,17 +324,19 @@ describeWith(['root', 'openvpn', 'iproute2'], 'openvpn driver in the network lab
     await checked.installProfile(profile);
     const checks: TunnelCheck[] = [];
     checked.onTunnelCheck((check) => checks.push(check));
-    const onDegraded = waitForState(
+    const states: ConnectionState[] = [];
+    checked.onState((state) => states.push(state));
+    const onRestart = waitForState(
       checked,
-      (state) => state.status === 'reconnecting' && state.reason.includes('degraded'),
-      10_000,
+      (state) => state.status === 'reconnecting' && state.reason.includes('passed no traffic'),
+      15_000,
     );
 
     // fw1 keeps its tunnel up but stops forwarding, so nothing reaches the VLAN.
     await lab.exec('fw1', ['sysctl', '-qw', 'net.ipv4.ip_forward=0']);
     try {
       await checked.connect();
-      await onDegraded;
+      await onRestart;
     } finally {
       await lab.exec('fw1', ['sysctl', '-qw', 'net.ipv4.ip_forward=1']);
     }
@@ -336,11 +344,63 @@ describeWith(['root', 'openvpn', 'iproute2'], 'openvpn driver in the network lab
       checked.onTunnelCheck((check) => check.healthy && resolve(check)),
     );
     await healthy;
+    const statusAfterHealthyCheck = checked.state().status;
     await checked.disconnect();
 
+    const degraded = states.findIndex((state) => state.status === 'degraded');
+    expect(states[degraded]).toMatchObject({
+      status: 'degraded',
+      endpoint: { host: LAB_ADDRESSES.fw1, port: 1194 },
+      reason: expect.stringContaining(
+        `${LAB_ADDRESSES.vlanHost}:${LAB_HTTP_PORT} did not answer through the tunnel`,
+      ) as unknown,
+    });
+    expect(states[degraded + 1]).toMatchObject({
+      status: 'reconnecting',
+      reason: expect.stringMatching(/^the tunnel passed no traffic; restart 1 of 5\. /) as unknown,
+    });
     expect(checks[0]).toMatchObject({ healthy: false });
     expect(checks.at(-1)).toMatchObject({ healthy: true, bytesInMoved: true });
+    expect(statusAfterHealthyCheck).toBe('connected');
     expect(checked.state()).toEqual({ status: 'disconnected' });
+  });
+
+  it('stays degraded once the restarts are used up', async () => {
+    printLogsOnFailure();
+    const checked = newDriver({
+      probeTargets: [{ host: LAB_ADDRESSES.vlanHost, port: LAB_HTTP_PORT }],
+      probeTimeoutMs: 500,
+      restartPolicy: { maxAttempts: 1, initialDelayMs: 10, maxDelayMs: 10 },
+    });
+    await checked.installProfile(profile);
+    const statuses: string[] = [];
+    checked.onState((state) => statuses.push(state.status));
+    let degradedCount = 0;
+    const onSecondDegraded = waitForState(
+      checked,
+      (state) => state.status === 'degraded' && ++degradedCount === 2,
+      20_000,
+    );
+
+    // Neither firewall forwards, so the restart cannot fix the tunnel by failing over.
+    await lab.exec('fw1', ['sysctl', '-qw', 'net.ipv4.ip_forward=0']);
+    await lab.exec('fw2', ['sysctl', '-qw', 'net.ipv4.ip_forward=0']);
+    let statusLater: string;
+    try {
+      await checked.connect();
+      await onSecondDegraded;
+      // A restart would follow the degraded state within milliseconds.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      statusLater = checked.state().status;
+    } finally {
+      await lab.exec('fw1', ['sysctl', '-qw', 'net.ipv4.ip_forward=1']);
+      await lab.exec('fw2', ['sysctl', '-qw', 'net.ipv4.ip_forward=1']);
+      await checked.disconnect();
+    }
+
+    expect(statusLater).toBe('degraded');
+    expect(statuses.filter((status) => status === 'reconnecting')).toHaveLength(1);
+    expect(await pidsIn(lab.namespace('client'))).toEqual([]);
   });
 
   it('survives a crash of the app', async () => {

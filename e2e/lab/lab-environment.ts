@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import { createDemoCa, type DemoCa } from '../../main/demo-ca/certificate-authority.ts';
 import { generateStaticKey } from '../../main/demo/static-key.ts';
+import { startEstServer, type RunningEstServer } from './est-server.ts';
 import {
   deleteNamespaces,
   inNamespace,
@@ -21,18 +22,28 @@ import {
 import { buildTopology, LAB_ADDRESSES, ROLES, setUplink, type Role } from './topology.ts';
 
 export interface LabOptions {
-  /** Prefix of every namespace name; the default gives lab-client, lab-fw1 and so on. */
+  /**
+   * Prefix of every namespace name: VPN_ONBOARD_LAB_PREFIX when set, else `lab-`, which gives
+   * lab-client, lab-fw1 and so on.
+   */
   prefix?: string;
-  /** Where configurations, keys and logs go; removed by `labDown`. */
+  /**
+   * Where configurations, keys and logs go, removed by `labDown`. The default depends on the
+   * prefix.
+   */
   directory?: string;
   openvpnPath?: string;
 }
 
-/** A running lab: five namespaces, two OpenVPN servers and two internal HTTP hosts. */
+/**
+ * A running lab: five namespaces, two OpenVPN servers, two internal HTTP hosts, and the demo
+ * CA's EST server on fw1, reached from the client over fw1's link.
+ */
 export interface Lab {
   prefix: string;
   directory: string;
   ca: DemoCa;
+  est: RunningEstServer;
   tlsCryptKey: string;
   /** The name both server certificates carry, for `verify-x509-name`. */
   serverName: string;
@@ -51,14 +62,20 @@ export const DEFAULT_PREFIX = 'lab-';
 export const LAB_SERVER_NAME = 'vpn.lab.example';
 export const LAB_HTTP_PORT = 80;
 
-export function defaultLabDirectory(): string {
-  return join(tmpdir(), 'vpn-onboard-lab');
+export function defaultLabPrefix(): string {
+  return process.env.VPN_ONBOARD_LAB_PREFIX || DEFAULT_PREFIX;
+}
+
+/** Returns the lab directory for a prefix, so labs with different prefixes never share one. */
+export function defaultLabDirectory(prefix = DEFAULT_PREFIX): string {
+  if (prefix === DEFAULT_PREFIX) return join(tmpdir(), 'vpn-onboard-lab');
+  return join(tmpdir(), `vpn-onboard-lab-${prefix.replace(/-$/, '')}`);
 }
 
 /** Builds the lab, removing a stale one with the same prefix first; on failure, removes it all. */
 export async function labUp(options: LabOptions = {}): Promise<Lab> {
-  const prefix = options.prefix ?? DEFAULT_PREFIX;
-  const directory = options.directory ?? defaultLabDirectory();
+  const prefix = options.prefix ?? defaultLabPrefix();
+  const directory = options.directory ?? defaultLabDirectory(prefix);
   const openvpnPath = options.openvpnPath ?? 'openvpn';
   const namespace = (role: Role) => `${prefix}${role}`;
 
@@ -99,7 +116,20 @@ export async function labUp(options: LabOptions = {}): Promise<Lab> {
     };
     const start = (role: 'fw1' | 'fw2') =>
       startServer(openvpnPath, namespace(role), directory, settings[role]);
-    const [fw1, fw2] = await Promise.all([start('fw1'), start('fw2')]);
+
+    // The firewalls hold the CA that signs staff CSRs, so the EST server runs on fw1.
+    const caDirectory = join(directory, 'ca');
+    await ca.save(caDirectory);
+    const [fw1, fw2, est] = await Promise.all([
+      start('fw1'),
+      start('fw2'),
+      startEstServer({
+        namespace: namespace('fw1'),
+        directory,
+        caDirectory,
+        address: LAB_ADDRESSES.fw1,
+      }),
+    ]);
     const servers = { fw1, fw2 };
 
     await Promise.all([
@@ -111,6 +141,7 @@ export async function labUp(options: LabOptions = {}): Promise<Lab> {
       prefix,
       directory,
       ca,
+      est,
       tlsCryptKey,
       serverName: LAB_SERVER_NAME,
       servers,
@@ -143,8 +174,8 @@ export async function labUp(options: LabOptions = {}): Promise<Lab> {
  * nothing is there.
  */
 export async function labDown(options: LabOptions & { keepFiles?: boolean } = {}): Promise<void> {
-  const prefix = options.prefix ?? DEFAULT_PREFIX;
-  const directory = options.directory ?? defaultLabDirectory();
+  const prefix = options.prefix ?? defaultLabPrefix();
+  const directory = options.directory ?? defaultLabDirectory(prefix);
   const existing = new Set(await listNamespaces());
   const labNamespaces = ROLES.map((role) => `${prefix}${role}`).filter((name) =>
     existing.has(name),

@@ -1,21 +1,22 @@
 import type { TestClientCredentials } from '../../main/connect/test-profile.ts';
 import { demoOrganisation } from '../../main/demo/demo-organisation.ts';
 import { organisationFileSchema, type OrganisationFile } from '../../main/org/schema.ts';
-import { sha256Fingerprint } from '../../main/pki/fingerprint.ts';
 import { buildProfile } from '../../main/profile/profile-builder.ts';
 import { installProfile } from '../../main/profile/profile-store.ts';
 import { LAB_HTTP_PORT, type Lab } from './lab-environment.ts';
 import { LAB_VPN_PORT } from './openvpn-server.ts';
 import { LAB_ADDRESSES } from './topology.ts';
 
-/** Builds the lab's organisation: the demo organisation with the lab's servers as endpoints. */
+/**
+ * Builds the lab's organisation: the demo organisation with the lab's servers as endpoints and
+ * the lab's EST server, on fw1, for enrollment.
+ */
 export function labOrganisation(lab: Lab): OrganisationFile {
   const base = demoOrganisation({
-    // NOTE: nothing enrolls over EST in the lab yet; the test signs the client CSR directly.
-    estUrl: 'https://127.0.0.1:8443/.well-known/est',
+    estUrl: lab.est.url,
     caCertificatePem: lab.ca.certificatePem,
-    caFingerprint: sha256Fingerprint(lab.ca.certificateDer),
-    username: 'lab',
+    caFingerprint: lab.est.caFingerprint,
+    username: lab.est.username,
     tlsCryptKey: lab.tlsCryptKey,
     targets: [],
   });
@@ -52,7 +53,10 @@ export function labOrganisation(lab: Lab): OrganisationFile {
   });
 }
 
-/** Builds the lab profile with the product's profile builder and installs it in `dataDir`. */
+/**
+ * Builds the lab profile with the product's profile builder and installs it in `dataDir`, for
+ * certificates that EST would not issue, such as an expired one.
+ */
 export function installLabProfile(
   lab: Lab,
   dataDir: string,

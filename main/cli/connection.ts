@@ -48,8 +48,12 @@ export function probeTargetsOf(organisation: Pick<OrganisationFile, 'networks'>)
   );
 }
 
-/** Formats a state for people, with the time it connected when it is connected. */
+/**
+ * Formats a state for people, with the time it connected when it is connected, or the time the
+ * tunnel check failed when it is degraded.
+ */
 export function stateLine(state: ConnectionState): string {
+  if (state.status === 'degraded') return `${describeState(state)} Degraded since ${state.since}.`;
   if (state.status !== 'connected') return describeState(state);
   return `${describeState(state)} since ${state.since}`;
 }
@@ -63,5 +67,5 @@ export function checkLine(check: TunnelCheck): string {
   const failed = check.probes.at(-1);
   const probe =
     failed === undefined ? '' : ` ${failed.target.host}:${failed.target.port}: ${failed.message};`;
-  return `Tunnel check failed:${probe} byte counters ${check.bytesInMoved ? 'moved' : 'did not move'}. openvpn is restarting the tunnel.`;
+  return `Tunnel check failed:${probe} byte counters ${check.bytesInMoved ? 'moved' : 'did not move'}. The tunnel is degraded and is being restarted.`;
 }

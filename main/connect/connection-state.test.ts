@@ -19,6 +19,13 @@ const EXAMPLES: Record<ConnectionStatus, ConnectionState> = {
     tunnelAddress: '192.168.102.2',
     since: '2026-12-04T13:00:00.000Z',
   },
+  degraded: {
+    status: 'degraded',
+    endpoint: { host: '198.18.0.1', port: 1194 },
+    tunnelAddress: '192.168.102.2',
+    since: '2026-12-04T13:00:02.000Z',
+    reason: '192.168.100.10:80 did not answer through the tunnel (no answer within 3000 ms).',
+  },
   reconnecting: { status: 'reconnecting', reason: 'the server stopped responding' },
   disconnecting: { status: 'disconnecting' },
   error: { status: 'error', kind: 'certificate', message: 'Certificate expired.' },
@@ -29,6 +36,7 @@ const ACTIONS: Record<ConnectionStatus, [boolean, boolean, boolean]> = {
   disconnected: [true, false, false],
   connecting: [false, true, true],
   connected: [false, true, true],
+  degraded: [false, true, true],
   reconnecting: [false, true, true],
   disconnecting: [false, false, false],
   error: [true, false, false],
@@ -54,6 +62,16 @@ describe('connection state', () => {
     expect(connectionStateSchema.safeParse(incomplete).success).toBe(false);
   });
 
+  it('rejects a degraded state without a reason', () => {
+    const incomplete = { ...EXAMPLES.degraded, reason: undefined };
+    expect(connectionStateSchema.safeParse(incomplete).success).toBe(false);
+  });
+
+  it('rejects a degraded state without an endpoint', () => {
+    const incomplete = { ...EXAMPLES.degraded, endpoint: undefined };
+    expect(connectionStateSchema.safeParse(incomplete).success).toBe(false);
+  });
+
   it('rejects an unknown error kind', () => {
     const state = { status: 'error', kind: 'gremlins', message: 'x' };
     expect(connectionStateSchema.safeParse(state).success).toBe(false);
@@ -61,6 +79,13 @@ describe('connection state', () => {
 
   it('describes a connected state with endpoint and address', () => {
     expect(describeState(EXAMPLES.connected)).toBe('Connected to 198.18.0.1:1194 as 192.168.102.2');
+  });
+
+  it('describes a degraded state with endpoint, address and reason', () => {
+    expect(describeState(EXAMPLES.degraded)).toBe(
+      'Degraded: connected to 198.18.0.1:1194 as 192.168.102.2, but the tunnel passes no ' +
+        'traffic. 192.168.100.10:80 did not answer through the tunnel (no answer within 3000 ms).',
+    );
   });
 
   it('describes an error with its message', () => {

@@ -41,6 +41,16 @@ export const connectionStateSchema = z.discriminatedUnion('status', [
     tunnelAddress: z.string(),
     since: z.iso.datetime(),
   }),
+  // openvpn reports the tunnel as connected, but the tunnel check found that nothing passes.
+  z.object({
+    status: z.literal('degraded'),
+    endpoint: endpointSchema,
+    tunnelAddress: z.string(),
+    // When the tunnel check found that the tunnel passes no traffic.
+    since: z.iso.datetime(),
+    // The cause of the failed check, as a sentence for people.
+    reason: z.string(),
+  }),
   z.object({ status: z.literal('reconnecting'), reason: z.string() }),
   z.object({ status: z.literal('disconnecting') }),
   z.object({
@@ -67,16 +77,26 @@ export function canConnect(state: ConnectionState): boolean {
 
 /** Tells whether a one-click reconnect makes sense now: a tunnel exists or is being set up. */
 export function canReconnect(state: ConnectionState): boolean {
-  return (
-    state.status === 'connected' || state.status === 'connecting' || state.status === 'reconnecting'
-  );
+  return isRunning(state);
 }
 
 /** Tells whether a disconnect makes sense now: something runs that can be stopped. */
 export function canDisconnect(state: ConnectionState): boolean {
-  return (
-    state.status === 'connected' || state.status === 'connecting' || state.status === 'reconnecting'
-  );
+  return isRunning(state);
+}
+
+function isRunning(state: ConnectionState): boolean {
+  switch (state.status) {
+    case 'connecting':
+    case 'connected':
+    case 'degraded':
+    case 'reconnecting':
+      return true;
+    case 'disconnected':
+    case 'disconnecting':
+    case 'error':
+      return false;
+  }
 }
 
 /** Formats a state as one line for logs, the CLI and the tray tooltip. */
@@ -88,6 +108,11 @@ export function describeState(state: ConnectionState): string {
       return `Connecting (${state.phase})`;
     case 'connected':
       return `Connected to ${state.endpoint.host}:${state.endpoint.port} as ${state.tunnelAddress}`;
+    case 'degraded':
+      return (
+        `Degraded: connected to ${state.endpoint.host}:${state.endpoint.port} as ` +
+        `${state.tunnelAddress}, but the tunnel passes no traffic. ${state.reason}`
+      );
     case 'reconnecting':
       return `Reconnecting: ${state.reason}`;
     case 'disconnecting':

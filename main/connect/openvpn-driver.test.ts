@@ -7,8 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createDemoCa, type DemoCa } from '../demo-ca/certificate-authority.ts';
-import { ConnectError, OpenvpnDriver, type OpenvpnDriverOptions } from './openvpn-driver.ts';
+import type { ConnectionState } from './connection-state.ts';
 import type { ByteCount } from './driver.ts';
+import { spawnOpenvpn, type OpenvpnLaunchRequest } from './openvpn-launch.ts';
+import { ConnectError, OpenvpnDriver, type OpenvpnDriverOptions } from './openvpn-driver.ts';
+import type { TunnelCheck } from './tunnel-check.ts';
 import {
   processRecordPath,
   readProcessRecord,
@@ -400,5 +403,179 @@ describe('openvpn driver with a stand-in openvpn', () => {
     await driver.connect();
 
     await expect(driver.connect()).rejects.toThrow('Cannot connect while the tunnel is Connected');
+  });
+
+  it('starts openvpn through the launcher it is given', async () => {
+    const requests: OpenvpnLaunchRequest[] = [];
+    driver = new OpenvpnDriver({
+      ...standInOptions(),
+      launcher: (request) => {
+        requests.push(request);
+        return spawnOpenvpn(request);
+      },
+    });
+    await driver.installProfile(profile);
+
+    await driver.connect();
+
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.args.slice(0, 2)).toEqual(['--config', profile]);
+    expect(requests[0]?.args).toContain('--management-hold');
+    expect(requests[0]?.logPath).toBe(join(dataDir, 'logs', 'openvpn.log'));
+    expect(driver.pid).toBeGreaterThan(0);
+  });
+
+  it('reports a launcher that raises', async () => {
+    driver = new OpenvpnDriver({
+      ...standInOptions(),
+      launcher: () => {
+        throw new Error('pkexec was dismissed');
+      },
+    });
+    await driver.installProfile(profile);
+
+    await expect(driver.connect()).rejects.toThrow('Failed to start openvpn: pkexec was dismissed');
+    expect(driver.state()).toMatchObject({ status: 'error', kind: 'management' });
+    expect(existsSync(processRecordPath(dataDir))).toBe(false);
+  });
+});
+
+describe('openvpn driver with a tunnel that passes nothing', () => {
+  let profile: string;
+  let dataDir: string;
+  let driver: OpenvpnDriver;
+
+  // Routed through lo, never a tun device, so each check fails without sending anything.
+  const UNROUTED_TARGET = { host: '127.0.0.1', port: 9 };
+  const ONE_RESTART = { maxAttempts: 1, initialDelayMs: 10, maxDelayMs: 10 };
+
+  function checkedDriver(): OpenvpnDriver {
+    process.env.FAKE_OPENVPN_MODE = 'connect';
+    return new OpenvpnDriver({
+      dataDir,
+      openvpnPath: 'openvpn',
+      commandPrefix: [process.execPath, '--import', 'tsx', FAKE_OPENVPN],
+      connectTimeoutMs: 10_000,
+      stopTimeoutMs: 2_000,
+      restartPolicy: ONE_RESTART,
+      probeTargets: [UNROUTED_TARGET],
+      probeTimeoutMs: 200,
+    });
+  }
+
+  /** Resolves with the states seen until the `count`-th degraded state. */
+  function statesUntilDegraded(target: OpenvpnDriver, count: number): Promise<ConnectionState[]> {
+    const seen: ConnectionState[] = [];
+    return new Promise((resolve) => {
+      const unsubscribe = target.onState((state) => {
+        seen.push(state);
+        if (seen.filter((each) => each.status === 'degraded').length < count) return;
+        unsubscribe();
+        resolve(seen);
+      });
+    });
+  }
+
+  beforeAll(async () => {
+    const now = Date.now();
+    profile = await profileWith('checked', new Date(now - HOUR_MS), new Date(now + 48 * HOUR_MS));
+  });
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(directory, 'checked-'));
+    driver = checkedDriver();
+    await driver.installProfile(profile);
+  });
+
+  afterEach(async () => {
+    await driver.disconnect().catch(() => undefined);
+    delete process.env.FAKE_OPENVPN_MODE;
+  });
+
+  it('reports degraded with the reason', async () => {
+    const states = statesUntilDegraded(driver, 1);
+
+    await driver.connect();
+    const degraded = (await states).at(-1);
+
+    expect(degraded).toMatchObject({
+      status: 'degraded',
+      endpoint: { host: '198.18.0.1', port: 1194 },
+      tunnelAddress: '192.168.102.2',
+      reason: expect.stringMatching(
+        /^127\.0\.0\.1:9 did not answer through the tunnel \(no route via the tunnel to 127\.0\.0\.1/,
+      ) as unknown,
+    });
+  });
+
+  it('reports the failed check once degraded', async () => {
+    const statusAtCheck = new Promise<string>((resolve) =>
+      driver.onTunnelCheck(() => resolve(driver.state().status)),
+    );
+    const checks: TunnelCheck[] = [];
+    driver.onTunnelCheck((check) => checks.push(check));
+
+    await driver.connect();
+
+    expect(await statusAtCheck).toBe('degraded');
+    expect(checks[0]).toMatchObject({ healthy: false });
+    expect(checks[0]?.probes[0]).toMatchObject({ target: UNROUTED_TARGET, answered: false });
+  });
+
+  it('restarts a degraded tunnel with the reason', async () => {
+    const states = statesUntilDegraded(driver, 2);
+
+    await driver.connect();
+    const statuses = (await states).map((state) => state.status);
+    const reconnecting = (await states).find((state) => state.status === 'reconnecting');
+
+    expect(statuses.slice(-5)).toEqual([
+      'connected',
+      'degraded',
+      'reconnecting',
+      'connected',
+      'degraded',
+    ]);
+    expect(reconnecting).toMatchObject({
+      reason: expect.stringMatching(
+        /^the tunnel passed no traffic; restart 1 of 1\. 127\.0\.0\.1:9 did not answer/,
+      ) as unknown,
+    });
+  });
+
+  it('stays degraded after the last restart', async () => {
+    const states = statesUntilDegraded(driver, 2);
+    await driver.connect();
+    await states;
+    const later: string[] = [];
+    driver.onState((state) => later.push(state.status));
+
+    // A restart would follow the degraded state at once; one check takes well under this.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+
+    expect(later).toEqual([]);
+    expect(driver.state().status).toBe('degraded');
+  });
+
+  it('reconnects a degraded tunnel on request', async () => {
+    const states = statesUntilDegraded(driver, 2);
+    await driver.connect();
+    await states;
+
+    const state = await driver.reconnect();
+
+    expect(state.status).toBe('connected');
+  });
+
+  it('disconnects a degraded tunnel', async () => {
+    const states = statesUntilDegraded(driver, 1);
+    await driver.connect();
+    await states;
+    const pid = driver.pid ?? 0;
+
+    await driver.disconnect();
+
+    expect(driver.state()).toEqual({ status: 'disconnected' });
+    expect(await waitForExit(pid, 1_000)).toBe(true);
   });
 });

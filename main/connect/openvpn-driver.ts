@@ -15,7 +15,12 @@ import {
 import type { ByteCount, ConnectionDriver } from './driver.ts';
 import { ManagementClient } from './management-client.ts';
 import type { ManagementNotification } from './management-parser.ts';
-import { launchOpenvpn, locateOpenvpn } from './openvpn-launch.ts';
+import {
+  launchOpenvpn,
+  locateOpenvpn,
+  spawnOpenvpn,
+  type OpenvpnLauncher,
+} from './openvpn-launch.ts';
 import { reconnectReason, stateAfter } from './openvpn-states.ts';
 import {
   isRecordedOpenvpn,
@@ -25,9 +30,11 @@ import {
   waitForExit,
   type ProcessRecord,
 } from './process-record.ts';
-import { DEFAULT_RESTART_POLICY, restartDelay, type RestartPolicy } from './restart-policy.ts';
-import { checkTunnel, describeFailedCheck, type TunnelCheck } from './tunnel-check.ts';
+import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.ts';
+import { RestartSupervisor } from './restart-supervisor.ts';
+import type { TunnelCheck } from './tunnel-check.ts';
 import type { ProbeTarget } from './tunnel-probe.ts';
+import { TunnelVerifier } from './tunnel-verifier.ts';
 
 export interface OpenvpnDriverOptions {
   /** The app's data directory; the process record and openvpn's log go below it. */
@@ -38,17 +45,27 @@ export interface OpenvpnDriverOptions {
   commandPrefix?: string[];
   /** openvpn options added after the profile, e.g. `['--disable-dco']` in the test lab. */
   extraArguments?: string[];
+  /**
+   * Starts the openvpn process, by default with `spawnOpenvpn`, a direct spawn under
+   * `commandPrefix`. Another launcher can start it with privileges, e.g. through pkexec.
+   * `OpenvpnLauncher` states the contract.
+   */
+  launcher?: OpenvpnLauncher;
   /** Milliseconds a connect or reconnect may take before it fails; default 30 000. */
   connectTimeoutMs?: number;
   /** Milliseconds openvpn gets to exit after SIGTERM before it is killed; default 5 000. */
   stopTimeoutMs?: number;
   /** The clock for the certificate gate. */
   now?: () => Date;
-  /** Backoff for restarts after openvpn exits or the tunnel passes nothing; default 5 attempts. */
+  /**
+   * Backoff for restarts after openvpn exits, 5 attempts by default. `maxAttempts` also bounds
+   * the restarts in a row of a tunnel that passes nothing.
+   */
   restartPolicy?: RestartPolicy;
   /**
    * Hosts in the organisation's networks that must accept a TCP connection through the tunnel
-   * after each CONNECTED. Without targets the tunnel is not checked.
+   * after each CONNECTED. A tunnel that fails the check is degraded and gets restarted. Without
+   * targets the tunnel is not checked.
    */
   probeTargets?: ProbeTarget[];
   /** Milliseconds each probe waits for the connection; default 3 000. */
@@ -103,11 +120,8 @@ export class OpenvpnDriver implements ConnectionDriver {
   private connectionId = '';
   /** True once the tunnel got to CONNECTED after the last connect; exits restart only then. */
   private everConnected = false;
-  private restartAttempt = 0;
-  private degradedRestarts = 0;
-  private restartTimer: NodeJS.Timeout | undefined;
-  private pendingRestart: Promise<void> | undefined;
-  private checkGeneration = 0;
+  private readonly restarts: RestartSupervisor;
+  private readonly verifier: TunnelVerifier;
   private readonly checkListeners = new Set<(check: TunnelCheck) => void>();
   private readonly stateListeners = new Set<(state: ConnectionState) => void>();
   private readonly byteListeners = new Set<(count: ByteCount) => void>();
@@ -117,6 +131,40 @@ export class OpenvpnDriver implements ConnectionDriver {
   constructor(private readonly options: OpenvpnDriverOptions) {
     this.log = (options.log ?? silentLogger).child('openvpn');
     this.recordPath = processRecordPath(options.dataDir);
+
+    const policy = options.restartPolicy ?? DEFAULT_RESTART_POLICY;
+    const connectionId = () => this.connectionId;
+    this.restarts = new RestartSupervisor(
+      policy,
+      {
+        relaunch: () => this.relaunch(),
+        isStopping: () => this.stopping,
+        restartScheduled: (reason) => this.setState({ status: 'reconnecting', reason }),
+        restartsExhausted: (message) =>
+          this.setState({ status: 'error', kind: 'openvpn-exited', message }),
+      },
+      this.log,
+      connectionId,
+    );
+    this.verifier = new TunnelVerifier(
+      {
+        state: () => this.current,
+        setState: (state) => this.setState(state),
+        nextByteCount: () => this.nextByteCount(),
+        reportCheck: (check) => {
+          for (const listener of this.checkListeners) listener(check);
+        },
+        restartTunnel: (reason) => this.restartTunnel(reason),
+      },
+      {
+        targets: options.probeTargets ?? [],
+        commandPrefix: options.commandPrefix ?? [],
+        probeTimeoutMs: options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+        maxRestarts: policy.maxAttempts,
+        log: this.log,
+        connectionId,
+      },
+    );
   }
 
   async installProfile(profilePath: string): Promise<void> {
@@ -138,7 +186,10 @@ export class OpenvpnDriver implements ConnectionDriver {
     return () => this.byteListeners.delete(listener);
   }
 
-  /** Subscribes to the result of each tunnel check after CONNECTED; returns the unsubscribe. */
+  /**
+   * Subscribes to the result of each tunnel check after CONNECTED and returns the unsubscribe.
+   * A failed check is reported after the driver moved to degraded and before it restarts.
+   */
   onTunnelCheck(listener: (check: TunnelCheck) => void): () => void {
     this.checkListeners.add(listener);
     return () => this.checkListeners.delete(listener);
@@ -172,8 +223,8 @@ export class OpenvpnDriver implements ConnectionDriver {
 
     this.stopping = false;
     this.connectionId = randomUUID().slice(0, 8);
-    this.restartAttempt = 0;
-    this.degradedRestarts = 0;
+    this.restarts.reset();
+    this.verifier.reset();
     this.setState({ status: 'connecting', phase: 'starting' });
 
     try {
@@ -202,6 +253,7 @@ export class OpenvpnDriver implements ConnectionDriver {
       recordPath: this.recordPath,
       commandPrefix: this.options.commandPrefix ?? [],
       extraArguments: this.options.extraArguments ?? [],
+      launcher: this.options.launcher ?? spawnOpenvpn,
       timeoutMs: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       log: this.log,
     });
@@ -225,10 +277,8 @@ export class OpenvpnDriver implements ConnectionDriver {
     if (this.pendingStop !== undefined) return this.pendingStop;
 
     this.stopping = true;
-    clearTimeout(this.restartTimer);
-    this.restartTimer = undefined;
-    this.checkGeneration++;
-    await this.pendingRestart;
+    this.verifier.cancel();
+    await this.restarts.cancel();
 
     const record = this.record;
     if (record === undefined) {
@@ -292,7 +342,7 @@ export class OpenvpnDriver implements ConnectionDriver {
 
   /** Closes the management connection and leaves openvpn running, as an app exit does. */
   async detach(): Promise<void> {
-    this.checkGeneration++;
+    this.verifier.cancel();
     const client = this.client;
     this.client = undefined;
     await client?.close();
@@ -424,10 +474,10 @@ export class OpenvpnDriver implements ConnectionDriver {
     });
     await this.cleanUp(record);
 
-    if (restartable && this.scheduleRestart(`openvpn exited unexpectedly (${cause})`)) return;
+    if (restartable && this.restarts.schedule(`openvpn exited unexpectedly (${cause})`)) return;
 
-    const gaveUp =
-      restartable && this.restartAttempt > 0 ? ` ${this.restartAttempt - 1} restarts failed.` : '';
+    const attempts = this.restarts.attempts;
+    const gaveUp = restartable && attempts > 0 ? ` ${attempts - 1} restarts failed.` : '';
     this.setState({
       status: 'error',
       kind: authFailed ? 'auth-failed' : 'openvpn-exited',
@@ -462,7 +512,7 @@ export class OpenvpnDriver implements ConnectionDriver {
     signalProcess(record, 'SIGKILL');
     await waitForExit(record.pid, this.options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
     await this.cleanUp(record);
-    if (!this.scheduleRestart('the management interface stopped responding')) {
+    if (!this.restarts.schedule('the management interface stopped responding')) {
       this.setState({
         status: 'error',
         kind: 'management',
@@ -472,122 +522,37 @@ export class OpenvpnDriver implements ConnectionDriver {
   }
 
   /**
-   * Schedules the next restart of openvpn with backoff and moves to reconnecting. Returns false
-   * when the policy's attempts are used up, so the caller reports the error.
+   * Starts a new openvpn to replace one that exited, for the restart supervisor. On failure it
+   * kills what started and removes its socket directory and record, then raises.
    */
-  private scheduleRestart(reason: string): boolean {
-    const policy = this.options.restartPolicy ?? DEFAULT_RESTART_POLICY;
-    this.restartAttempt += 1;
-    if (this.restartAttempt > policy.maxAttempts) {
-      this.log.error('Gave up restarting openvpn', {
-        connection: this.connectionId,
-        attempts: policy.maxAttempts,
-        reason,
-      });
-      return false;
-    }
-
-    const delayMs = restartDelay(this.restartAttempt, policy);
-    this.log.warn('Restarting openvpn', {
-      connection: this.connectionId,
-      attempt: this.restartAttempt,
-      maxAttempts: policy.maxAttempts,
-      delayMs,
-      reason,
-    });
-    this.setState({
-      status: 'reconnecting',
-      reason: `${reason}; restart ${this.restartAttempt} of ${policy.maxAttempts} in ${delayMs} ms`,
-    });
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = undefined;
-      this.pendingRestart = this.restart(reason).finally(() => (this.pendingRestart = undefined));
-    }, delayMs);
-    return true;
-  }
-
-  private async restart(reason: string): Promise<void> {
+  private async relaunch(): Promise<number | undefined> {
     const profilePath = this.profilePath;
-    if (this.stopping || profilePath === undefined) return;
+    if (profilePath === undefined) {
+      throw new Error('No profile is installed, so openvpn cannot be restarted.');
+    }
 
     try {
       await this.launch(this.openvpnPath(), profilePath);
       if (this.client !== undefined) await this.release(this.client);
-      this.log.info('Restarted openvpn', {
-        connection: this.connectionId,
-        attempt: this.restartAttempt,
-        pid: this.record?.pid,
-      });
+      return this.record?.pid;
     } catch (error) {
-      this.log.warn('Failed to restart openvpn', {
-        connection: this.connectionId,
-        attempt: this.restartAttempt,
-        error: (error as Error).message,
-      });
       const record = this.record;
       if (record !== undefined) {
         signalProcess(record, 'SIGKILL');
         await this.cleanUp(record);
       }
-      if (this.stopping) return;
-      if (!this.scheduleRestart(reason)) {
-        this.setState({
-          status: 'error',
-          kind: 'openvpn-exited',
-          message: `openvpn could not be restarted after ${this.restartAttempt - 1} attempts: ${(error as Error).message}`,
-        });
-      }
+      throw error;
     }
   }
 
-  /** Checks a tunnel that just reached CONNECTED and restarts it when it passes nothing. */
-  private async checkConnected(): Promise<void> {
-    const targets = this.options.probeTargets ?? [];
-    if (targets.length === 0) return;
+  /** Restarts a tunnel that passes nothing, for the tunnel verifier. */
+  private async restartTunnel(reason: string): Promise<boolean> {
+    const client = this.client;
+    if (client === undefined) return false;
 
-    const generation = ++this.checkGeneration;
-    const check = await checkTunnel({
-      targets,
-      commandPrefix: this.options.commandPrefix ?? [],
-      timeoutMs: this.options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
-      nextByteCount: () => this.nextByteCount(),
-    });
-    if (generation !== this.checkGeneration || this.current.status !== 'connected') return;
-
-    for (const listener of this.checkListeners) listener(check);
-    if (check.healthy) {
-      this.degradedRestarts = 0;
-      this.log.info('Tunnel check passed', {
-        connection: this.connectionId,
-        durationMs: check.durationMs,
-      });
-      return;
-    }
-
-    const why = describeFailedCheck(check);
-    const policy = this.options.restartPolicy ?? DEFAULT_RESTART_POLICY;
-    this.degradedRestarts += 1;
-    if (this.degradedRestarts > policy.maxAttempts || this.client === undefined) {
-      // NOTE: the state union has no degraded status, so after the last restart the tunnel
-      // shows as connected. Only the log and onTunnelCheck report that it passes nothing.
-      this.log.error('Tunnel passes no traffic; gave up restarting it', {
-        connection: this.connectionId,
-        attempts: policy.maxAttempts,
-        reason: why,
-      });
-      return;
-    }
-
-    this.log.warn('Tunnel passes no traffic; restarting it', {
-      connection: this.connectionId,
-      attempt: this.degradedRestarts,
-      reason: why,
-    });
-    this.setState({
-      status: 'reconnecting',
-      reason: `the tunnel is up but passes no traffic (degraded: ${why})`,
-    });
-    await this.client.signal('SIGUSR1').catch(() => undefined);
+    this.setState({ status: 'reconnecting', reason });
+    await client.signal('SIGUSR1').catch(() => undefined);
+    return true;
   }
 
   private nextByteCount(): Promise<ByteCount | undefined> {
@@ -699,9 +664,14 @@ export class OpenvpnDriver implements ConnectionDriver {
       });
     }
     if (state.status === 'connected') {
-      this.restartAttempt = 0;
+      this.restarts.reset();
       this.everConnected = true;
-      void this.checkConnected();
+      void this.verifier.verify().catch((error: unknown) => {
+        this.log.error('Tunnel check failed to run', {
+          connection: this.connectionId,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      });
     }
     if (state.status === 'disconnected' || state.status === 'error') this.everConnected = false;
     for (const listener of this.stateListeners) listener(state);

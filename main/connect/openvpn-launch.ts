@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,46 @@ import type { Logger } from '../log/logger.ts';
 import { ManagementClient } from './management-client.ts';
 import { removeProcessRecord, writeProcessRecord, type ProcessRecord } from './process-record.ts';
 
+/** The input of one launcher call. */
+export interface OpenvpnLaunchRequest {
+  /** The openvpn executable. */
+  openvpnPath: string;
+  /**
+   * openvpn's own arguments: `--config PROFILE --management SOCKET unix --management-hold`,
+   * then the driver's extra arguments.
+   */
+  args: string[];
+  /** The driver's command prefix, such as `['ip', 'netns', 'exec', 'lab-client']`, or []. */
+  commandPrefix: string[];
+  /**
+   * File descriptor of openvpn's log file, opened for writing, for its standard output and
+   * error. The driver closes it as soon as the launcher returns.
+   */
+  logFd: number;
+  logPath: string;
+}
+
+/**
+ * Starts openvpn for the driver and returns the spawned child at once, without waiting for
+ * openvpn. The child must run detached from the app (its own process group or session) with
+ * standard input ignored and standard output and error on `logFd`, so openvpn outlives the app.
+ * It may be a wrapper such as pkexec, because the driver takes openvpn's PID from the management
+ * interface. The driver watches the child's 'error' and 'exit' events to report a failed start,
+ * unrefs it, and sends it SIGKILL when openvpn never opens its management interface. A launcher
+ * that cannot honour `commandPrefix` should raise rather than ignore it. Raising reports the
+ * connect as failed.
+ */
+export type OpenvpnLauncher = (request: OpenvpnLaunchRequest) => ChildProcess;
+
+/** Starts `commandPrefix`, then openvpn, as a detached child of this process. */
+export const spawnOpenvpn: OpenvpnLauncher = (request) => {
+  const [command, ...prefixArguments] = [...request.commandPrefix, request.openvpnPath];
+  return spawn(command ?? request.openvpnPath, [...prefixArguments, ...request.args], {
+    detached: true,
+    stdio: ['ignore', request.logFd, request.logFd],
+  });
+};
+
 export interface LaunchOptions {
   openvpnPath: string;
   profilePath: string;
@@ -15,6 +55,7 @@ export interface LaunchOptions {
   recordPath: string;
   commandPrefix: string[];
   extraArguments: string[];
+  launcher: OpenvpnLauncher;
   /** Milliseconds openvpn may take to open its management interface. */
   timeoutMs: number;
   log: Logger;
@@ -56,9 +97,7 @@ export async function launchOpenvpn(options: LaunchOptions): Promise<LaunchedOpe
   await mkdir(logDirectory, { recursive: true, mode: 0o700 });
   const logPath = join(logDirectory, 'openvpn.log');
 
-  const [command, ...prefixArguments] = [...options.commandPrefix, options.openvpnPath];
   const args = [
-    ...prefixArguments,
     '--config',
     options.profilePath,
     '--management',
@@ -69,12 +108,18 @@ export async function launchOpenvpn(options: LaunchOptions): Promise<LaunchedOpe
   ];
 
   const logFd = openSync(logPath, 'w', 0o600);
-  let child;
+  let child: ChildProcess;
   try {
-    child = spawn(command ?? options.openvpnPath, args, {
-      detached: true,
-      stdio: ['ignore', logFd, logFd],
+    child = options.launcher({
+      openvpnPath: options.openvpnPath,
+      args,
+      commandPrefix: options.commandPrefix,
+      logFd,
+      logPath,
     });
+  } catch (error) {
+    await rm(socketDirectory, { recursive: true, force: true });
+    throw new Error(`Failed to start openvpn: ${(error as Error).message}`, { cause: error });
   } finally {
     closeSync(logFd);
   }

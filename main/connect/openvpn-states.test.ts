@@ -59,6 +59,25 @@ describe('openvpn states', () => {
     });
   });
 
+  it('keeps the reason of a restart the driver sent', () => {
+    const echo = parseState('1796389961,RECONNECTING,SIGUSR1,,,,,');
+
+    expect(stateAfter(RECONNECTING, echo)).toBeUndefined();
+  });
+
+  it('reports a SIGUSR1 that the driver did not send', () => {
+    const connected = stateAfter(
+      CONNECTING,
+      parseState('1796389961,CONNECTED,SUCCESS,192.168.102.2,198.18.0.1,1194,,,'),
+    );
+    const state = parseState('1796389962,RECONNECTING,SIGUSR1,,,,,');
+
+    expect(stateAfter(connected ?? CONNECTING, state)).toEqual({
+      status: 'reconnecting',
+      reason: 'reconnect requested (SIGUSR1)',
+    });
+  });
+
   it('advances the phase while connecting', () => {
     const state = parseState('1796389961,AUTH,,,,,,');
 

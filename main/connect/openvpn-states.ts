@@ -59,6 +59,9 @@ export function stateAfter(
   }
 
   if (state.name === 'RECONNECTING') {
+    // The driver moves to reconnecting with its own reason before it sends SIGUSR1, so openvpn's
+    // echo of that signal keeps the driver's reason, such as a failed tunnel check.
+    if (current.status === 'reconnecting' && state.description === 'SIGUSR1') return undefined;
     return { status: 'reconnecting', reason: reconnectReason(state.description) };
   }
 

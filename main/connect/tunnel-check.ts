@@ -49,11 +49,17 @@ export async function checkTunnel(options: TunnelCheckOptions): Promise<TunnelCh
   };
 }
 
-/** Describes why a check failed, for the reconnecting reason and the log. */
+/** Describes why a check failed in one sentence, for the degraded state and the log. */
 export function describeFailedCheck(check: TunnelCheck): string {
-  const failed = check.probes.find((probe) => !probe.answered);
-  if (failed !== undefined && !check.probes.some((probe) => probe.answered)) {
-    return `${failed.target.host}:${failed.target.port} gave no answer: ${failed.message}`;
+  if (check.probes.some((probe) => probe.answered)) {
+    return "A probe target answered, but openvpn's byte counters did not move.";
   }
-  return 'the byte counters did not move';
+
+  const [first, ...others] = check.probes;
+  if (first === undefined) return 'No probe target was checked.';
+
+  const target = `${first.target.host}:${first.target.port}`;
+  const plural = others.length === 1 ? '' : 's';
+  const also = others.length === 0 ? '' : `, nor did ${others.length} more probe target${plural}`;
+  return `${target} did not answer through the tunnel (${first.message})${also}.`;
 }

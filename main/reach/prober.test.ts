@@ -34,7 +34,19 @@ describe('probe plan', () => {
 });
 
 describe('tunnel status', () => {
-  it('is up only while connected', () => {
+  it('is up while degraded', () => {
+    const degraded = tunnelStatusOf({
+      status: 'degraded',
+      endpoint: { host: '198.18.0.1', port: 1194 },
+      tunnelAddress: '192.168.102.2',
+      since: '2026-12-04T10:00:00.000Z',
+      reason: '192.168.100.10:80 did not answer through the tunnel (no answer within 3000 ms).',
+    });
+
+    expect(degraded.up).toBe(true);
+  });
+
+  it('is down while disconnected or connecting', () => {
     expect(tunnelStatusOf({ status: 'disconnected' })).toEqual({
       up: false,
       detail: 'Disconnected',

@@ -96,9 +96,13 @@ export function planProbes(networks: NetworkInput[]): PlannedProbe[] {
   });
 }
 
-/** Converts the driver's state into the tunnel layer of a round. */
+/**
+ * Converts the driver's state into the tunnel layer of a round. A degraded tunnel counts as up,
+ * because its device and routes exist, so the round can show which networks still respond.
+ */
 export function tunnelStatusOf(state: ConnectionState): TunnelStatus {
-  return { up: state.status === 'connected', detail: describeState(state) };
+  const up = state.status === 'connected' || state.status === 'degraded';
+  return { up, detail: describeState(state) };
 }
 
 /**

@@ -115,6 +115,25 @@ describe('reachability monitor', () => {
     monitor.stop();
   });
 
+  it('runs a round at once when the tunnel turns degraded', async () => {
+    const network = fakeNetwork();
+    const monitor = newMonitor(network.probe);
+    monitor.start();
+    await vi.advanceTimersByTimeAsync(1_000);
+
+    monitor.connectionChanged({
+      status: 'degraded',
+      endpoint: { host: '198.18.0.1', port: 1194 },
+      tunnelAddress: '192.168.102.2',
+      since: '2026-12-04T10:00:03.000Z',
+      reason: '192.168.100.10:80 did not answer through the tunnel (no answer within 3000 ms).',
+    });
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(network.state.rounds).toBe(2);
+    monitor.stop();
+  });
+
   it('ignores connection phases in between', async () => {
     const network = fakeNetwork();
     const monitor = newMonitor(network.probe);

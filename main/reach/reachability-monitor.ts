@@ -85,11 +85,12 @@ export class ReachabilityMonitor {
     return this.running;
   }
 
-  /** Probes at once after connect, reconnect, failover or disconnect. */
+  /** Probes at once after connect, reconnect, failover, a failed tunnel check or disconnect. */
   connectionChanged(state: ConnectionState): void {
     if (!this.started) return;
     if (
       state.status === 'connected' ||
+      state.status === 'degraded' ||
       state.status === 'disconnected' ||
       state.status === 'error'
     ) {

@@ -11,10 +11,19 @@ const CONNECTED: ConnectionState = {
   since: '2026-12-04T10:00:00.000Z',
 };
 
+const DEGRADED: ConnectionState = {
+  status: 'degraded',
+  endpoint: { host: 'fw1.vpn.example.org', port: 1194 },
+  tunnelAddress: '192.168.102.2',
+  since: '2026-12-04T10:00:03.000Z',
+  reason: '192.168.100.10:80 did not answer through the tunnel (no answer within 3000 ms).',
+};
+
 const STATES: Record<ConnectionState['status'], ConnectionState> = {
   disconnected: { status: 'disconnected' },
   connecting: { status: 'connecting', phase: 'authenticating' },
   connected: CONNECTED,
+  degraded: DEGRADED,
   reconnecting: { status: 'reconnecting', reason: 'the server restarted' },
   disconnecting: { status: 'disconnecting' },
   error: { status: 'error', kind: 'certificate', message: 'The certificate expired on 2026-11-30' },
@@ -50,10 +59,19 @@ const SUMMARIES: Record<string, ReachabilitySummary | undefined> = {
 
 const PROBLEMS = new Set(['one degraded', 'one unreachable', 'no route']);
 
+// States with a tunnel that exists or is being set up, so it can be stopped or restarted.
+const RUNNING = new Set<ConnectionState['status']>([
+  'connecting',
+  'connected',
+  'degraded',
+  'reconnecting',
+]);
+
 const EXPECTED_ICON: Record<ConnectionState['status'], TrayIcon> = {
   disconnected: 'disconnected',
   connecting: 'connecting',
   connected: 'connected',
+  degraded: 'degraded',
   reconnecting: 'connecting',
   disconnecting: 'disconnected',
   error: 'error',
@@ -81,8 +99,7 @@ describe('tray model', () => {
         });
 
         it('offers connect or disconnect from the shared predicates', () => {
-          const canStop =
-            status === 'connected' || status === 'connecting' || status === 'reconnecting';
+          const canStop = RUNNING.has(status);
           expect(action(model.menu, 'disconnect') !== undefined).toBe(canStop);
           expect(action(model.menu, 'connect') !== undefined).toBe(!canStop);
         });
@@ -96,9 +113,7 @@ describe('tray model', () => {
         it('enables reconnect only with a tunnel', () => {
           const reconnect = action(model.menu, 'reconnect');
           const enabled = reconnect?.kind === 'action' && reconnect.enabled;
-          expect(enabled).toBe(
-            status === 'connected' || status === 'connecting' || status === 'reconnecting',
-          );
+          expect(enabled).toBe(RUNNING.has(status));
         });
 
         it('always offers open and quit', () => {
@@ -151,6 +166,32 @@ describe('tray model', () => {
     const model = trayModel({ status: 'disconnected' }, SUMMARIES['no route']);
     const labels = model.menu.flatMap((item) => (item.kind === 'label' ? [item.label] : []));
     expect(labels).toContain('Office VLAN: no route through the VPN');
+  });
+
+  it('puts the reason of a degraded tunnel in the tooltip', () => {
+    const model = trayModel(DEGRADED, undefined);
+    expect(model.tooltip).toBe(
+      'VPN Onboard: Connected to fw1.vpn.example.org, but no traffic passes\n' +
+        '192.168.100.10:80 did not answer through the tunnel (no answer within 3000 ms).',
+    );
+  });
+
+  it('keeps the menu line of a degraded tunnel short', () => {
+    const model = trayModel(DEGRADED, SUMMARIES['all reachable']);
+    expect(model.menu[0]).toEqual({
+      kind: 'label',
+      id: 'status',
+      label: 'Connected to fw1.vpn.example.org, but no traffic passes',
+    });
+  });
+
+  it('lists network problems of a degraded tunnel after the reason', () => {
+    const model = trayModel(DEGRADED, SUMMARIES['one unreachable']);
+    expect(model.tooltip.split('\n')).toEqual([
+      'VPN Onboard: Connected to fw1.vpn.example.org, but no traffic passes',
+      '192.168.100.10:80 did not answer through the tunnel (no answer within 3000 ms).',
+      'azure is unreachable.',
+    ]);
   });
 
   it('shows the error message while in error', () => {

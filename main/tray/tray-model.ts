@@ -38,8 +38,9 @@ const STATUS_WORDS: Record<NetworkStatus, string> = {
 
 /**
  * Maps the connection state and the latest reachability summary to the tray's icon, tooltip and
- * menu. A connected tunnel with any network not reachable shows as degraded. Pure, so every
- * combination is unit-tested and the Electron tray only renders the result.
+ * menu. A degraded tunnel, and a connected one with any network not reachable, show as
+ * degraded. Pure, so every combination is unit-tested and the Electron tray only renders the
+ * result.
  */
 export function trayModel(
   state: ConnectionState,
@@ -76,8 +77,14 @@ export function trayModel(
   ];
 
   // The explanation of each problem goes in the tooltip, because menus show one short line each.
-  const problems = state.status === 'connected' ? unhealthyNetworks(summary) : [];
-  const tooltip = [`${appName}: ${statusLine}`, ...problems.map((network) => network.explanation)];
+  const reason = state.status === 'degraded' ? [state.reason] : [];
+  const tunnelUp = state.status === 'connected' || state.status === 'degraded';
+  const problems = tunnelUp ? unhealthyNetworks(summary) : [];
+  const tooltip = [
+    `${appName}: ${statusLine}`,
+    ...reason,
+    ...problems.map((network) => network.explanation),
+  ];
   return { icon, tooltip: tooltip.join('\n'), menu };
 }
 
@@ -92,12 +99,18 @@ function iconFor(state: ConnectionState, summary: ReachabilitySummary | undefine
       return 'connecting';
     case 'error':
       return 'error';
+    case 'degraded':
+      return 'degraded';
     case 'connected':
       return unhealthyNetworks(summary).length > 0 ? 'degraded' : 'connected';
   }
 }
 
 function statusLineFor(state: ConnectionState, summary: ReachabilitySummary | undefined): string {
+  // The reason is a sentence of its own in the tooltip, so the menu line stays short.
+  if (state.status === 'degraded') {
+    return `Connected to ${state.endpoint.host}, but no traffic passes`;
+  }
   if (state.status !== 'connected') return describeState(state);
 
   const networks = summary?.networks ?? [];

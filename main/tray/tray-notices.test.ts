@@ -72,6 +72,21 @@ describe('tray notices', () => {
     expect(titles(previous, inputs(SECOND))).toEqual(['Reconnected to the VPN']);
   });
 
+  it('announce a tunnel passing nothing', () => {
+    const degraded: ConnectionState = {
+      ...FIRST,
+      status: 'degraded',
+      reason: '192.168.100.10:80 did not answer through the tunnel.',
+    };
+
+    const notices = noticesBetween(inputs(FIRST), inputs(degraded));
+
+    expect(notices.map((notice) => notice.title)).toEqual(['VPN connected but passing no traffic']);
+    expect(notices.map((notice) => notice.body)).toEqual([
+      '192.168.100.10:80 did not answer through the tunnel.',
+    ]);
+  });
+
   it('announce a move to another server', () => {
     expect(titles(inputs(FIRST), inputs(SECOND))).toEqual(['VPN moved to another server']);
   });

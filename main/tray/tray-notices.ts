@@ -16,7 +16,7 @@ export interface Notice {
 
 /**
  * Lists the changes between two inputs that deserve a desktop notification: the tunnel coming
- * up, dropping, failing over or failing, and a network becoming unreachable or reachable again
+ * up, passing no traffic, dropping, failing over or failing, and a network becoming unreachable or reachable again
  * while connected. A disconnect the user asked for (it passes through `disconnecting`) and the
  * first inputs after start are not news, so they give no notice.
  */
@@ -42,6 +42,13 @@ function connectionNotice(previous: ConnectionState, next: ConnectionState): Not
       key: 'connection',
       title: `${verb} to the VPN`,
       body: `${next.endpoint.host}:${next.endpoint.port}, address ${next.tunnelAddress}`,
+    };
+  }
+  if (next.status === 'degraded') {
+    return {
+      key: 'connection',
+      title: 'VPN connected but passing no traffic',
+      body: next.reason,
     };
   }
   if (next.status === 'reconnecting' && previous.status === 'connected') {

@@ -70,7 +70,7 @@ function ConnectionCard({ state }: { state: ConnectionState }) {
         <span className={`tray-dot tray-${dotKind(state)}`} aria-hidden="true" />
         <span>{describeState(state)}</span>
       </p>
-      {state.status === 'connected' ? (
+      {state.status === 'connected' || state.status === 'degraded' ? (
         <dl className="details">
           <dt>VPN server</dt>
           <dd data-testid="connection-endpoint">
@@ -148,7 +148,7 @@ function TunnelCheckList({ check }: { check: TunnelCheckView }) {
       <p className="hint">
         {check.healthy
           ? 'The tunnel passes traffic. The check stops at the first target that answers.'
-          : 'The tunnel passes no traffic yet, so the VPN restarts it.'}
+          : 'The tunnel passes no traffic, so the VPN restarts it a few times and then shows it as degraded.'}
       </p>
     </>
   );
@@ -159,6 +159,8 @@ function dotKind(state: ConnectionState): string {
   switch (state.status) {
     case 'connected':
       return 'connected';
+    case 'degraded':
+      return 'degraded';
     case 'connecting':
     case 'reconnecting':
     case 'disconnecting':

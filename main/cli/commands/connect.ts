@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 
-import { canReconnect } from '../../connect/connection-state.ts';
+import { canReconnect, type ConnectionState } from '../../connect/connection-state.ts';
 import type { OpenvpnDriver } from '../../connect/openvpn-driver.ts';
 import type { TunnelCheck } from '../../connect/tunnel-check.ts';
 import {
@@ -40,10 +40,14 @@ export function registerConnect(program: Command): void {
     }
 
     // The check starts at CONNECTED and takes over a second, so subscribing afterwards is in time.
-    const state = await driver.connect();
-    const check =
+    const connected = await driver.connect();
+    const checked =
       probeTargetsOf(organisation).length === 0 ? undefined : await waitForCheck(driver);
     await driver.detach();
+
+    // A failed check leaves the driver degraded, and that is the state to report.
+    const state = checked?.state ?? connected;
+    const check = checked?.check;
 
     if (context.json) {
       printJson(context, { state, tunnelCheck: check ?? null });
@@ -91,8 +95,13 @@ export function registerConnect(program: Command): void {
   });
 }
 
-/** Resolves with the next tunnel check, or undefined when none comes in time. */
-function waitForCheck(driver: OpenvpnDriver): Promise<TunnelCheck | undefined> {
+/**
+ * Resolves with the next tunnel check and the driver's state when it came (connected, or
+ * degraded after a failed check), or undefined when no check comes in time.
+ */
+function waitForCheck(
+  driver: OpenvpnDriver,
+): Promise<{ check: TunnelCheck; state: ConnectionState } | undefined> {
   return new Promise((resolve) => {
     let unsubscribe = () => {};
     const timer = setTimeout(() => {
@@ -102,7 +111,7 @@ function waitForCheck(driver: OpenvpnDriver): Promise<TunnelCheck | undefined> {
     unsubscribe = driver.onTunnelCheck((check) => {
       clearTimeout(timer);
       unsubscribe();
-      resolve(check);
+      resolve({ check, state: driver.state() });
     });
   });
 }
