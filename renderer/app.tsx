@@ -5,15 +5,16 @@ import { Announcer } from './components/announcer.tsx';
 import { StepIndicator } from './components/step-indicator.tsx';
 import { CertificateStep } from './steps/certificate-step.tsx';
 import { ConnectStep } from './steps/connect-step.tsx';
-import { DoneStep } from './steps/done-step.tsx';
 import { IdentityStep } from './steps/identity-step.tsx';
 import { InstallStep } from './steps/install-step.tsx';
 import { RequestStep } from './steps/request-step.tsx';
+import { StatusView } from './status/status-view.tsx';
 import { SigningStep } from './steps/signing-step.tsx';
 import { WelcomeStep } from './steps/welcome-step.tsx';
 import { useWizardStore } from './wizard-store.ts';
 
-const STEP_VIEWS: Record<WizardStep, () => ReactElement | null> = {
+// The last step is the status window, which has a layout of its own.
+const STEP_VIEWS: Record<Exclude<WizardStep, 'done'>, () => ReactElement | null> = {
   welcome: WelcomeStep,
   identity: IdentityStep,
   request: RequestStep,
@@ -21,13 +22,14 @@ const STEP_VIEWS: Record<WizardStep, () => ReactElement | null> = {
   certificate: CertificateStep,
   install: InstallStep,
   connect: ConnectStep,
-  done: DoneStep,
 };
 
 export function App() {
   const snapshot = useWizardStore((store) => store.snapshot);
   const link = useWizardStore((store) => store.link);
   const linkProblem = useWizardStore((store) => store.linkProblem);
+  if (snapshot?.step === 'done') return <StatusView />;
+
   const Step = snapshot === undefined ? undefined : STEP_VIEWS[snapshot.step];
 
   return (

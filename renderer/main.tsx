@@ -2,6 +2,7 @@ import { createRoot } from 'react-dom/client';
 
 import { App } from './app.tsx';
 import { connectBridge } from './contract-bridge.ts';
+import { useStatusStore } from './status/status-store.ts';
 import { useWizardStore } from './wizard-store.ts';
 import './styles.css';
 
@@ -12,6 +13,7 @@ async function start(): Promise<void> {
 
   // Subscribe before saying ready, so no event sent after the snapshot can be missed.
   bridge.client.on('wizard.state', (snapshot) => useWizardStore.getState().apply(snapshot));
+  bridge.client.on('status.state', (snapshot) => useStatusStore.getState().apply(snapshot));
   bridge.onClose(() =>
     useWizardStore
       .getState()
@@ -24,6 +26,9 @@ async function start(): Promise<void> {
   const outcome = await bridge.client.call('wizard.ready', {});
   if (!outcome.ok) throw new Error(outcome.error.message);
   store.apply(outcome.value);
+  const status = await bridge.client.call('status.ready', {});
+  if (!status.ok) throw new Error(status.error.message);
+  useStatusStore.getState().apply(status.value);
   store.setLink('open');
 
   window.addEventListener('error', (event) => {

@@ -51,8 +51,8 @@ test.describe('onboarding by EST', () => {
     await checkStep(page, testInfo, '7-connect');
     await page.getByRole('button', { name: 'Continue' }).click();
 
-    await expectStep(page, 'You are set up');
-    await checkStep(page, testInfo, '8-done');
+    await expectStep(page, 'VPN status');
+    await checkStep(page, testInfo, '8-status');
 
     expect(wizard.logLines.join('\n')).not.toContain(wizard.demo.password);
   });

@@ -60,7 +60,7 @@ test.describe('keyboard only', () => {
       await tabTo(page, button);
       await page.keyboard.press('Enter');
     }
-    await expectStep(page, 'You are set up');
+    await expectStep(page, 'VPN status');
   });
 });
 

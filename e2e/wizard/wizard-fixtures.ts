@@ -11,7 +11,11 @@ import {
   type DemoEnvironment,
 } from '../../main/browser-host/demo-environment.ts';
 import { serveWizard, type WizardBrowserHost } from '../../main/browser-host/serve-wizard.ts';
+import { enroll } from '../../main/enroll/enrollment.ts';
 import { createLogger, type LogSink } from '../../main/log/logger.ts';
+import type { NetworkDefinition } from '../../main/org/schema.ts';
+import type { WizardConnectionDriver } from '../../main/services/wizard-connection.ts';
+import type { StatusTuning } from '../../main/status/status-service.ts';
 
 /** The demo CA, a data directory and the browser host serving the wizard, for one test. */
 export interface WizardEnvironment {
@@ -26,9 +30,20 @@ export interface WizardEnvironment {
   restartApp(): Promise<void>;
 }
 
-export const test = base.extend<{
-  startWizard: (options: DemoEnvironmentOptions) => Promise<WizardEnvironment>;
-}>({
+/** What a test sets up beyond the demo CA; by default the wizard starts afresh and cannot connect. */
+export interface WizardSetup extends DemoEnvironmentOptions {
+  /** Replaces the demo organisation's networks, such as with loopback listeners the test opened. */
+  networks?: NetworkDefinition[];
+  /** The connection driver the host shares between the wizard and the status window. */
+  driver?: WizardConnectionDriver;
+  /** Enrolls as Dana Example before the host starts, so the window opens past the wizard. */
+  enrolled?: boolean;
+  status?: StatusTuning;
+}
+
+export type StartWizard = (options: WizardSetup) => Promise<WizardEnvironment>;
+
+export const test = base.extend<{ startWizard: StartWizard }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads fixture dependencies from this pattern.
   startWizard: async ({}, use) => {
     const cleanups: (() => Promise<void>)[] = [];
@@ -37,14 +52,31 @@ export const test = base.extend<{
       const directory = await mkdtemp(join(tmpdir(), 'vpn-onboard-e2e-'));
       const dataDir = join(directory, 'data');
       const demo = await startDemoEnvironment(options);
+      const organisation =
+        options.networks === undefined
+          ? demo.organisation
+          : { ...demo.organisation, networks: options.networks };
       const logLines: string[] = [];
       const sink: LogSink = { write: (line) => logLines.push(line) };
+      const log = createLogger({ sinks: [sink], scope: 'e2e', level: 'debug' });
+      if (options.enrolled === true) {
+        await enroll({
+          organisation,
+          dataDir,
+          identity: { name: 'Dana Example', email: 'dana@example.org' },
+          credentials: { username: demo.username, password: demo.password },
+          log,
+        });
+      }
+      const driver = options.driver;
       const serve = () =>
         serveWizard({
-          organisation: demo.organisation,
+          organisation,
           dataDir,
-          log: createLogger({ sinks: [sink], scope: 'e2e', level: 'debug' }),
+          log,
           suggestedIdentity: { name: 'Dana Example' },
+          connection: driver === undefined ? undefined : { createConnectionDriver: () => driver },
+          status: options.status,
         });
       let served = await serve();
 

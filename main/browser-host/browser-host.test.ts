@@ -19,7 +19,7 @@ beforeEach(async () => {
   host = await startBrowserHost({
     rendererDir: directory,
     handlers: { 'wizard.ready': vi.fn(() => Promise.resolve({})) } as unknown as Handlers,
-    subscribeState: () => () => undefined,
+    subscribeEvents: () => () => undefined,
     log: createLogger({ sinks: [] }),
   });
 });

@@ -7,9 +7,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 
 import { contentSecurityPolicy } from '../contract/content-security-policy.ts';
 import type { EventMessage, ReplyMessage } from '../contract/contract.ts';
+import type { EventQueue } from '../contract/event-queue.ts';
 import { createHandlerRegistry, type Handlers } from '../contract/handler-registry.ts';
 import { createWindowChannel, type WindowChannel } from '../contract/window-channel.ts';
-import type { WizardSnapshot } from '../contract/wizard-state.ts';
 import type { Logger } from '../log/logger.ts';
 import { readRendererFile } from '../services/renderer-files.ts';
 
@@ -21,8 +21,8 @@ export interface BrowserHostOptions {
   /** The built renderer (index.html and assets). */
   rendererDir: string;
   handlers: Handlers;
-  /** Source of the `wizard.state` events pushed to every window. */
-  subscribeState: (listener: (snapshot: WizardSnapshot) => void) => () => void;
+  /** Source of the events pushed to every window; returns the unsubscribe function. */
+  subscribeEvents: (send: EventQueue['send']) => () => void;
   log: Logger;
   /** TCP port on 127.0.0.1; 0 (the default) picks a free one. */
   port?: number;
@@ -72,8 +72,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     log: options.log,
   });
 
-  const unsubscribe = options.subscribeState((snapshot) => {
-    for (const channel of channels.values()) channel.events.send('wizard.state', snapshot);
+  const unsubscribe = options.subscribeEvents((event, payload) => {
+    for (const channel of channels.values()) channel.events.send(event, payload);
   });
 
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { createDemoCa, type DemoCa } from '../demo-ca/certificate-authority.ts';
 import { startEstServer, type EstBehaviour, type EstServer } from '../demo-ca/est-server.ts';
+import { startDemoNetworks } from '../demo/demo-networks.ts';
 import { demoOrganisation } from '../demo/demo-organisation.ts';
 import { generateStaticKey } from '../demo/static-key.ts';
 import type { OrganisationFile } from '../org/schema.ts';
@@ -10,7 +11,10 @@ export const DEMO_MANUAL_INSTRUCTIONS =
   'Email the request file to it-support@example.org with the subject "VPN certificate". ' +
   'The help desk signs it within one working day and replies with your certificate.';
 
-/** A throwaway CA on loopback and the demo organisation that points at it. Test and demo only. */
+/**
+ * A throwaway CA on loopback, loopback listeners that stand in for the demo networks' hosts, and
+ * the demo organisation that points at both. Test and demo only.
+ */
 export interface DemoEnvironment {
   organisation: OrganisationFile;
   ca: DemoCa;
@@ -42,6 +46,7 @@ export async function startDemoEnvironment(
 
   let server: EstServer | undefined = await startEstServer({ ca, username, password, behaviour });
   const port = server.port;
+  const networks = await startDemoNetworks();
 
   const estOrganisation = demoOrganisation({
     estUrl: server.url,
@@ -49,7 +54,7 @@ export async function startDemoEnvironment(
     caFingerprint: server.caFingerprint,
     username,
     tlsCryptKey: generateStaticKey(),
-    targets: [],
+    targets: networks.targets,
   });
   const organisation: OrganisationFile =
     options.method === 'est'
@@ -82,6 +87,7 @@ export async function startDemoEnvironment(
     async close() {
       await server?.close();
       server = undefined;
+      await networks.close();
     },
   };
 }

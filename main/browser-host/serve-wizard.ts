@@ -4,12 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { Identity } from '../enroll/identity.ts';
 import type { Logger } from '../log/logger.ts';
 import type { OrganisationFile } from '../org/schema.ts';
-import { createWizardHandlers } from '../services/wizard-handlers.ts';
-import {
-  createWizardService,
-  type WizardConnectionOptions,
-  type WizardService,
-} from '../services/wizard-service.ts';
+import { createHostServices } from '../services/host-services.ts';
+import type { WizardConnectionOptions, WizardService } from '../services/wizard-service.ts';
+import type { StatusService, StatusTuning } from '../status/status-service.ts';
 import { startBrowserHost, type BrowserHost } from './browser-host.ts';
 
 /** The directory `vite build` writes the renderer to. */
@@ -34,38 +31,43 @@ export interface ServeWizardOptions {
   suggestedIdentity?: Partial<Identity>;
   /** The driver factory or the reason the wizard cannot connect; by default, the reason. */
   connection?: WizardConnectionOptions;
+  /** How often the status window probes; by default every 10 s while connected. */
+  status?: StatusTuning;
 }
 
-/** The wizard served in a browser: its service and the host in front of it. */
+/** The wizard and the status window served in a browser: their services and the host in front. */
 export interface WizardBrowserHost {
   host: BrowserHost;
   service: WizardService;
+  status: StatusService;
   close(): Promise<void>;
 }
 
-/** Starts the wizard service for `organisation` and serves it through the browser host. */
+/** Starts the wizard and status services for `organisation` and serves them through the browser host. */
 export async function serveWizard(options: ServeWizardOptions): Promise<WizardBrowserHost> {
-  const service = await createWizardService({
+  const services = await createHostServices({
     organisation: options.organisation,
     dataDir: options.dataDir,
     host: 'browser',
-    ...(options.connection ?? { connectionUnavailableReason: BROWSER_CONNECTION_REASON }),
+    connection: options.connection ?? { connectionUnavailableReason: BROWSER_CONNECTION_REASON },
     suggestedIdentity: options.suggestedIdentity,
+    status: options.status,
     log: options.log,
   });
   const host = await startBrowserHost({
     rendererDir: options.rendererDir ?? RENDERER_DIR,
-    handlers: createWizardHandlers(service, options.log),
-    subscribeState: (listener) => service.subscribe(listener),
+    handlers: services.handlers,
+    subscribeEvents: (send) => services.subscribeEvents(send),
     log: options.log,
     port: options.port,
   });
 
   return {
     host,
-    service,
+    service: services.wizard,
+    status: services.status,
     async close() {
-      service.close();
+      services.close();
       await host.close();
     },
   };

@@ -62,7 +62,9 @@ export function createContractClient(
           onInvalid(`Invalid ${event} event: ${parsed.error.issues[0]?.message}`);
           return;
         }
-        listener(parsed.data);
+        // The schema was looked up by `event`, so its output is that event's payload; TypeScript
+        // widens it to the union of every event's payload.
+        listener(parsed.data as EventPayload<typeof event>);
       });
     },
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { statusSnapshotSchema } from './status-state.ts';
 import { identitySchema, wizardSnapshotSchema, wizardStepSchema } from './wizard-state.ts';
 
 const none = z.object({}).strict();
@@ -35,6 +36,10 @@ export const contract = {
     'connection.connect': { payload: none, result: none },
     'connection.reconnect': { payload: none, result: none },
     'connection.disconnect': { payload: none, result: none },
+    /** The status window opened; returns the snapshot it starts from. */
+    'status.ready': { payload: none, result: statusSnapshotSchema },
+    /** Runs a round of probes now; the result follows in a `status.state` event. */
+    'status.probeNow': { payload: none, result: none },
     /** Forwards a renderer error to main's log, because the renderer has no file access. */
     'log.rendererError': {
       payload: z.object({ message: z.string().max(2000), stack: z.string().max(8000).optional() }),
@@ -43,6 +48,7 @@ export const contract = {
   },
   events: {
     'wizard.state': wizardSnapshotSchema,
+    'status.state': statusSnapshotSchema,
   },
 } as const;
 

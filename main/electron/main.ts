@@ -7,8 +7,7 @@ import { resolveOrganisation } from '../cli/context.ts';
 import { suggestedName } from '../enroll/identity.ts';
 import { createLogger, logFilePath, rotatingFileSink } from '../log/logger.ts';
 import { desktopConnection } from '../services/host-connection.ts';
-import { createWizardHandlers } from '../services/wizard-handlers.ts';
-import { createWizardService } from '../services/wizard-service.ts';
+import { createHostServices } from '../services/host-services.ts';
 import { resolveDataDir } from '../storage/data-dir.ts';
 import { registerAppScheme, serveRenderer } from './app-protocol.ts';
 import { serveContract } from './contract-ipc.ts';
@@ -46,25 +45,21 @@ async function start(): Promise<void> {
   // NOTE: with no --org and nothing enrolled yet, start fails with an error dialog, because the
   // app has no screen yet for choosing the organisation file.
   const organisation = await resolveOrganisation(organisationArgument(process.argv), dataDir);
-  const service = await createWizardService({
+  const services = await createHostServices({
     organisation,
     dataDir,
     host: 'electron',
-    ...desktopConnection({ organisation, dataDir, log }),
+    connection: desktopConnection({ organisation, dataDir, log }),
     suggestedIdentity: { name: suggestedName() },
     log,
   });
 
   mainWindow = new BrowserWindow(secureWindowOptions(PRELOAD_PATH));
-  const channel = serveContract({
-    window: mainWindow,
-    handlers: createWizardHandlers(service, log),
-    log,
-  });
-  service.subscribe((snapshot) => channel.events.send('wizard.state', snapshot));
+  const channel = serveContract({ window: mainWindow, handlers: services.handlers, log });
+  services.subscribeEvents((event, payload) => channel.events.send(event, payload));
 
   mainWindow.once('ready-to-show', () => mainWindow?.show());
-  mainWindow.on('closed', () => service.close());
+  mainWindow.on('closed', () => services.close());
   await mainWindow.loadURL(`${APP_ORIGIN}/index.html`);
 }
 

@@ -1,9 +1,26 @@
 import type { Handlers } from '../contract/handler-registry.ts';
 import type { Logger } from '../log/logger.ts';
+import { createStatusHandlers, type StatusHandlers } from '../status/status-handlers.ts';
+import type { StatusService } from '../status/status-service.ts';
 import type { WizardService } from './wizard-service.ts';
 
-/** Binds the contract's calls to the wizard service; every host registers these same handlers. */
-export function createWizardHandlers(service: WizardService, log: Logger): Handlers {
+/**
+ * Binds every contract call to the wizard and status services; every host registers these same
+ * handlers.
+ */
+export function createHostHandlers(
+  wizard: WizardService,
+  status: StatusService,
+  log: Logger,
+): Handlers {
+  return { ...createWizardHandlers(wizard, log), ...createStatusHandlers(status) };
+}
+
+/** Binds the wizard's calls, and the connection and log calls, to the wizard service. */
+export function createWizardHandlers(
+  service: WizardService,
+  log: Logger,
+): Omit<Handlers, keyof StatusHandlers> {
   const rendererLog = log.child('renderer');
 
   return {

@@ -6,11 +6,8 @@ import {
   readProcessRecord,
 } from '../../connect/process-record.ts';
 import type { OrganisationFile } from '../../org/schema.ts';
-import { formatLatency, judgeRound } from '../../reach/judgement.ts';
-import { FpingProcess } from '../../reach/fping-process.ts';
-import { findIcmpTool } from '../../reach/icmp-probe.ts';
-import { runProbeRound } from '../../reach/prober.ts';
-import { RouteLookupProcess } from '../../reach/route-lookup-process.ts';
+import { formatLatency } from '../../reach/judgement.ts';
+import { createNetworkProber } from '../../reach/network-prober.ts';
 import type {
   ProbeRound,
   ProbeSample,
@@ -73,21 +70,14 @@ export function registerProbe(program: Command): void {
       const timeoutMs = positiveNumber(options.timeout, '--timeout');
       // While watching, one ip process serves every round's route lookups and one xargs starts
       // fping, so rounds start no process from Node.
-      const watching = options.watch === true;
-      const icmpTool = findIcmpTool();
-      const routeLookups = watching ? new RouteLookupProcess() : undefined;
-      const fping =
-        watching && icmpTool?.kind === 'fping' ? new FpingProcess(icmpTool.path) : undefined;
-      const probe = async () =>
-        runProbeRound({
-          networks: organisation.networks,
-          tunnel: await readTunnelStatus(context.dataDir),
-          timeoutMs,
-          routeSource: routeLookups?.source,
-          icmpTool: icmpTool ?? null,
-          pinger: fping?.ping,
-        });
-      const judge = (round: ProbeRound) => judgeRound(organisation.networks, round);
+      const prober = createNetworkProber({
+        networks: organisation.networks,
+        tunnelStatus: () => readTunnelStatus(context.dataDir),
+        timeoutMs,
+        keepHelpers: options.watch === true,
+      });
+      const probe = () => prober.probe();
+      const judge = (round: ProbeRound) => prober.judge(round);
 
       if (options.watch !== true) {
         const round = await probe();
@@ -115,8 +105,7 @@ export function registerProbe(program: Command): void {
         (signal) => new Promise((resolve) => signal.addEventListener('abort', resolve)),
       );
       monitor.stop();
-      routeLookups?.close();
-      fping?.close();
+      prober.close();
     });
 }
 
