@@ -29,6 +29,11 @@ describe('electron main', () => {
     expect(appEvents).toContain('web-contents-created');
   });
 
+  it('keeps running in the tray when the window closes', () => {
+    expect(appEvents).toContain('window-all-closed');
+    expect(appEvents).toContain('before-quit');
+  });
+
   it('reads --org in both forms', () => {
     expect(organisationArgument(['electron', 'main.js', '--org', '/a.yaml'])).toBe('/a.yaml');
     expect(organisationArgument(['electron', 'main.js', '--org=/b.yaml'])).toBe('/b.yaml');

@@ -9,9 +9,14 @@ import { createLogger, logFilePath, rotatingFileSink } from '../log/logger.ts';
 import { desktopConnection } from '../services/host-connection.ts';
 import { createHostServices } from '../services/host-services.ts';
 import { resolveDataDir } from '../storage/data-dir.ts';
+import { statusNotifierWatcherPresent, trayVisible } from '../tray/tray-availability.ts';
+import { followStatus, trayActionHandler } from '../tray/tray-controller.ts';
+import { TrayPresenter } from '../tray/tray-presenter.ts';
+import { installAppMenu } from './app-menu.ts';
 import { registerAppScheme, serveRenderer } from './app-protocol.ts';
 import { serveContract } from './contract-ipc.ts';
 import { claimSingleInstance } from './single-instance.ts';
+import { createAppTray, showNotice, type AppTray } from './tray.ts';
 import {
   APP_ORIGIN,
   denyPermissions,
@@ -25,12 +30,20 @@ const PRELOAD_PATH = join(buildDirectory, 'preload.cjs');
 const RENDERER_DIR = join(buildDirectory, '..', 'renderer');
 
 let mainWindow: BrowserWindow | undefined;
+let appTray: AppTray | undefined;
+let quitting = false;
 
 registerAppScheme();
 
 if (claimSingleInstance(app, () => mainWindow)) {
   app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
-  app.on('window-all-closed', () => app.quit());
+  // With a tray the app keeps running in it. Without one, closing the window quits the app.
+  app.on('window-all-closed', () => {
+    if (appTray === undefined) app.quit();
+  });
+  app.on('before-quit', () => {
+    quitting = true;
+  });
   app.whenReady().then(start, fail);
 }
 
@@ -54,13 +67,60 @@ async function start(): Promise<void> {
     log,
   });
 
+  installAppMenu();
   mainWindow = new BrowserWindow(secureWindowOptions(PRELOAD_PATH));
   const channel = serveContract({ window: mainWindow, handlers: services.handlers, log });
   services.subscribeEvents((event, payload) => channel.events.send(event, payload));
 
+  const showWindow = () => {
+    mainWindow?.show();
+    mainWindow?.focus();
+  };
+  const watcherPresent =
+    process.platform === 'linux' ? await statusNotifierWatcherPresent() : undefined;
+  const withTray = trayVisible(process.platform, process.env.XDG_CURRENT_DESKTOP, watcherPresent);
+  log.info('Tray', { visible: withTray, watcherPresent: String(watcherPresent) });
+
+  const onAction = trayActionHandler({
+    connection: services.wizard,
+    state: () => services.status.snapshot().connectionState,
+    showWindow,
+    quit: () => app.quit(),
+    onError: (action, error) =>
+      log.warn('Tray action failed', {
+        action,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+  });
+  if (withTray) appTray = createAppTray(trayIconDirectory(), onAction);
+  const presenter = new TrayPresenter({
+    render: (model) => appTray?.render(model),
+    notify: (notice) => showNotice(notice, showWindow),
+    appName: app.getName(),
+  });
+  const stopFollowing = followStatus(services.status, (inputs) => presenter.update(inputs));
+
+  // Closing the window only hides it while the tray can bring it back, so Quit is the way out.
+  mainWindow.on('close', (event) => {
+    if (appTray === undefined || quitting) return;
+    event.preventDefault();
+    mainWindow?.hide();
+  });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
-  mainWindow.on('closed', () => services.close());
+  mainWindow.on('closed', () => {
+    stopFollowing();
+    presenter.dispose();
+    appTray?.destroy();
+    appTray = undefined;
+    services.close();
+  });
   await mainWindow.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+/** Returns the folder of the tray icons: next to the app when packaged, in the source otherwise. */
+function trayIconDirectory(): string {
+  if (app.isPackaged) return join(process.resourcesPath, 'tray');
+  return join(buildDirectory, '..', '..', 'resources', 'tray');
 }
 
 /** Returns the value of `--org FILE` or `--org=FILE`, if given. */
