@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import type { ConnectionState } from '../../main/connect/connection-state.ts';
+import type { ReachabilitySummary } from '../../main/reach/reachability.ts';
 import { describeWith, toolPath } from '../../main/testing/requirements.ts';
 import { labDown, labUp, type Lab } from './lab-environment.ts';
 import { enrollInLab } from './lab-enrollment.ts';
@@ -52,10 +53,16 @@ function runCli(args: string[]): Promise<CliResult> {
   });
 }
 
-async function runJson(args: string[]): Promise<{ state: ConnectionState; tunnelCheck?: unknown }> {
+interface JsonResult {
+  state: ConnectionState;
+  tunnelCheck?: unknown;
+  reachability?: ReachabilitySummary;
+}
+
+async function runJson(args: string[]): Promise<JsonResult> {
   const result = await runCli([...args, '--json']);
   if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as { state: ConnectionState; tunnelCheck?: unknown };
+  return JSON.parse(result.stdout) as JsonResult;
 }
 
 async function openvpnPid(): Promise<number | undefined> {
@@ -99,6 +106,14 @@ describeWith(['root', 'openvpn', 'iproute2'], 'cli in the network lab', () => {
     });
   });
 
+  it('includes reachability in the status', async () => {
+    const result = await runJson(['status']);
+    const statuses = result.reachability?.networks.map((network) => network.status) ?? [];
+
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((status) => status === 'reachable')).toBe(true);
+  });
+
   it('prints the state as a line', async () => {
     const result = await runCli(['status']);
 
@@ -114,7 +129,10 @@ describeWith(['root', 'openvpn', 'iproute2'], 'cli in the network lab', () => {
     const states: ConnectionState[] = [];
     const reconnected = new Promise<void>((resolve) => {
       lines.on('line', (line) => {
-        states.push(JSON.parse(line) as ConnectionState);
+        // Reachability changes come as {"reachability": ...} lines between the states.
+        const entry = JSON.parse(line) as ConnectionState | { reachability: unknown };
+        if ('reachability' in entry) return;
+        states.push(entry);
         if (states.length > 1 && states.at(-1)?.status === 'connected') resolve();
       });
     });
@@ -157,8 +175,10 @@ describeWith(['root', 'openvpn', 'iproute2'], 'cli in the network lab', () => {
 
   it('reports disconnected when nothing runs', async () => {
     const result = await runCli(['status']);
+    const [stateLine, ...reachability] = result.stdout.trim().split('\n');
 
     expect(result.status).toBe(0);
-    expect(result.stdout.trim()).toBe('Disconnected');
+    expect(stateLine).toBe('Disconnected');
+    expect(reachability.join('\n')).toContain('no route through the VPN');
   });
 });

@@ -44,6 +44,15 @@ export interface ProbeRound {
 
 export type NetworkStatus = 'reachable' | 'degraded' | 'unreachable' | 'no-route' | 'unknown';
 
+/** Each network status in the words the tray menu and the CLI print. */
+export const NETWORK_STATUS_WORDS: Record<NetworkStatus, string> = {
+  reachable: 'reachable',
+  degraded: 'degraded',
+  unreachable: 'unreachable',
+  'no-route': 'no route through the VPN',
+  unknown: 'not checked',
+};
+
 /**
  * Where the path to a network breaks: a layer, `link` for the leg between the network it is
  * reached through and itself, or `via` when the network it is reached through is down too.

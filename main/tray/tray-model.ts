@@ -6,7 +6,7 @@ import {
   type ConnectionState,
 } from '../connect/connection-state.ts';
 import { formatLatency } from '../reach/judgement.ts';
-import type { NetworkStatus, ReachabilitySummary } from '../reach/reachability.ts';
+import { NETWORK_STATUS_WORDS, type ReachabilitySummary } from '../reach/reachability.ts';
 
 export const TRAY_ICONS = ['disconnected', 'connecting', 'connected', 'degraded', 'error'] as const;
 
@@ -27,14 +27,6 @@ export interface TrayModel {
   tooltip: string;
   menu: TrayMenuItem[];
 }
-
-const STATUS_WORDS: Record<NetworkStatus, string> = {
-  reachable: 'reachable',
-  degraded: 'degraded',
-  unreachable: 'unreachable',
-  'no-route': 'no route through the VPN',
-  unknown: 'not checked',
-};
 
 /**
  * Maps the connection state and the latest reachability summary to the tray's icon, tooltip and
@@ -57,7 +49,7 @@ export function trayModel(
     return {
       kind: 'label',
       id: `network:${network.networkId}`,
-      label: `${network.name}: ${STATUS_WORDS[network.status]}${latency}`,
+      label: `${network.name}: ${NETWORK_STATUS_WORDS[network.status]}${latency}`,
     };
   });
 
