@@ -4,9 +4,19 @@ import { delimiter, join } from 'node:path';
 import { describe, it } from 'vitest';
 
 /** Something a test suite needs from the machine. */
-export type Requirement = 'openssl' | 'easyrsa' | 'openvpn' | 'iproute2' | 'root' | 'chromium';
+export type Requirement =
+  | 'openssl'
+  | 'easyrsa'
+  | 'openvpn'
+  | 'iproute2'
+  | 'root'
+  | 'chromium'
+  | 'nmcli'
+  | 'networkmanager'
+  | 'nm-openvpn'
+  | 'dbus';
 
-const EXTRA_PATHS = ['/usr/sbin', '/sbin', '/usr/share/easy-rsa'];
+const EXTRA_PATHS = ['/usr/sbin', '/sbin', '/usr/share/easy-rsa', '/usr/lib/NetworkManager'];
 
 const EXECUTABLES: Record<Exclude<Requirement, 'root'>, string[]> = {
   openssl: ['openssl'],
@@ -14,6 +24,18 @@ const EXECUTABLES: Record<Exclude<Requirement, 'root'>, string[]> = {
   openvpn: ['openvpn'],
   iproute2: ['ip'],
   chromium: ['chromium', 'chromium-browser'],
+  nmcli: ['nmcli'],
+  networkmanager: ['NetworkManager'],
+  'nm-openvpn': ['nm-openvpn-service'],
+  dbus: ['dbus-daemon'],
+};
+
+const DEBIAN_PACKAGES: Partial<Record<Requirement, string>> = {
+  easyrsa: 'easy-rsa',
+  nmcli: 'network-manager',
+  networkmanager: 'network-manager',
+  'nm-openvpn': 'network-manager-openvpn',
+  dbus: 'dbus-daemon',
 };
 
 /** Finds an executable on PATH or in the system folders where Debian installs the tools. */
@@ -51,7 +73,7 @@ export function missingReason(requirement: Requirement): string | undefined {
 }
 
 function debianPackage(requirement: Requirement): string {
-  return requirement === 'easyrsa' ? 'easy-rsa' : requirement;
+  return DEBIAN_PACKAGES[requirement] ?? requirement;
 }
 
 /**

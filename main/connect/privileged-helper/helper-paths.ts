@@ -1,0 +1,14 @@
+/**
+ * The path packages install the privileged openvpn helper at. The polkit policy names the same path
+ * in its `org.freedesktop.policykit.exec.path` annotation, which is how pkexec finds the action.
+ */
+export const HELPER_INSTALL_PATH = '/usr/lib/vpn-onboard/openvpn-helper';
+
+/** The polkit action that allows the helper, declared in org.vpnonboard.openvpn-helper.policy. */
+export const POLKIT_ACTION_ID = 'org.vpnonboard.openvpn-helper';
+
+/**
+ * The openvpn executables the helper runs. The caller names one of them, and the helper runs
+ * nothing else, so a caller cannot have root run a program of its choice.
+ */
+export const SYSTEM_OPENVPN_PATHS = ['/usr/sbin/openvpn', '/usr/bin/openvpn', '/sbin/openvpn'];
