@@ -1,7 +1,10 @@
-// Builds the Electron app into out/: main and preload with esbuild, the renderer with Vite.
+// Builds the Electron app into out/: main and preload with esbuild, the renderer with Vite, and
+// the privileged openvpn helper that the Linux packages install.
 // Usage: tsx scripts/build-electron.ts
 import { build as esbuild, type BuildOptions } from 'esbuild';
 import { build as vite } from 'vite';
+
+import { buildHelper } from './build-helper.ts';
 
 const shared: BuildOptions = {
   bundle: true,
@@ -33,8 +36,12 @@ async function main(): Promise<void> {
     format: 'cjs',
   });
 
+  await buildHelper();
+
   await vite({ configFile: 'vite.config.ts', logLevel: 'warn' });
-  process.stdout.write('Built out/electron/main.js, out/electron/preload.cjs and out/renderer/.\n');
+  process.stdout.write(
+    'Built out/electron/main.js, out/electron/preload.cjs, out/helper/openvpn-helper.cjs and out/renderer/.\n',
+  );
 }
 
 main().catch((error: unknown) => {

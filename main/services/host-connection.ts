@@ -31,8 +31,9 @@ export interface ConnectionProbes {
 
 export const NO_DRIVER_REASON =
   'Connecting without root needs NetworkManager with its OpenVPN plugin (network-manager-openvpn), ' +
-  "or pkexec with VPN Onboard's openvpn helper, and neither was found. Your profile is installed, " +
-  'so OpenVPN can connect with it.';
+  "or pkexec with VPN Onboard's openvpn helper, and neither was found. The .deb package installs " +
+  'the helper, but the AppImage cannot, so the AppImage needs NetworkManager. Your profile is ' +
+  'installed, so OpenVPN can connect with it.';
 
 export const OTHER_PLATFORM_REASON =
   'Connecting from the app works on Linux only so far; on macOS and Windows, import the ' +
