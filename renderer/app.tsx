@@ -1,17 +1,20 @@
 import type { ReactElement } from 'react';
 
-import type { WizardStep } from '../main/contract/wizard-state.ts';
+import { describeState } from '../main/connect/connection-state.ts';
+import type { WizardSnapshot, WizardStep } from '../main/contract/wizard-state.ts';
 import { Announcer } from './components/announcer.tsx';
-import { StepIndicator } from './components/step-indicator.tsx';
+import { StepIndicator, type StatusMark } from './components/step-indicator.tsx';
+import { connectionTone } from './status/status-shape.tsx';
+import { StatusView } from './status/status-view.tsx';
 import { CertificateStep } from './steps/certificate-step.tsx';
 import { ConnectStep } from './steps/connect-step.tsx';
 import { IdentityStep } from './steps/identity-step.tsx';
 import { InstallStep } from './steps/install-step.tsx';
 import { RequestStep } from './steps/request-step.tsx';
-import { StatusView } from './status/status-view.tsx';
 import { SigningStep } from './steps/signing-step.tsx';
 import { WelcomeStep } from './steps/welcome-step.tsx';
-import { useWizardStore } from './wizard-store.ts';
+import { completedSteps, isSetupComplete, shownStep } from './wizard-view.ts';
+import { goToStep, useWizardStore } from './wizard-store.ts';
 
 // The last step is the status window, which has a layout of its own.
 const STEP_VIEWS: Record<Exclude<WizardStep, 'done'>, () => ReactElement | null> = {
@@ -26,11 +29,15 @@ const STEP_VIEWS: Record<Exclude<WizardStep, 'done'>, () => ReactElement | null>
 
 export function App() {
   const snapshot = useWizardStore((store) => store.snapshot);
+  const reviewStep = useWizardStore((store) => store.reviewStep);
   const link = useWizardStore((store) => store.link);
   const linkProblem = useWizardStore((store) => store.linkProblem);
-  if (snapshot?.step === 'done') return <StatusView />;
+  const step = snapshot === undefined ? 'welcome' : shownStep(snapshot, reviewStep);
+  // Without a snapshot the step is "welcome", so the status window always has one.
+  if (step === 'done') return <StatusView />;
 
-  const Step = snapshot === undefined ? undefined : STEP_VIEWS[snapshot.step];
+  const Step = snapshot === undefined ? undefined : STEP_VIEWS[step];
+  const setupComplete = snapshot !== undefined && isSetupComplete(snapshot);
 
   return (
     <div className="window">
@@ -42,7 +49,16 @@ export function App() {
             <span className="brand-org">{snapshot?.organisation.name ?? '\u00a0'}</span>
           </span>
         </div>
-        <StepIndicator current={snapshot?.step ?? 'welcome'} />
+        <StepIndicator
+          current={step}
+          completed={snapshot === undefined ? new Set() : completedSteps(snapshot, step)}
+          status={setupComplete ? statusMark(snapshot) : undefined}
+        />
+        {setupComplete ? (
+          <button type="button" className="back-to-status" onClick={() => void goToStep('done')}>
+            <span aria-hidden="true">←</span> Back to status
+          </button>
+        ) : null}
         {snapshot?.host === 'browser' ? <p className="host-note">Browser preview</p> : null}
       </aside>
       <main className="content">
@@ -56,10 +72,17 @@ export function App() {
             {link === 'connecting' ? 'Loading…' : null}
           </div>
         ) : (
-          <Step key={snapshot?.step} />
+          <Step key={step} />
         )}
       </main>
-      <Announcer snapshot={snapshot} />
+      <Announcer snapshot={snapshot} step={step} />
     </div>
   );
+}
+
+function statusMark(snapshot: WizardSnapshot): StatusMark {
+  return {
+    tone: connectionTone(snapshot.connectionState),
+    description: describeState(snapshot.connectionState),
+  };
 }

@@ -1,6 +1,9 @@
 import type { WizardStep } from '../main/contract/wizard-state.ts';
 
-/** The name of each step in the step indicator and the window title. */
+/**
+ * The name of each step in the step indicator and the announcements. The last step is the
+ * status window, whose own heading is "VPN status".
+ */
 export const STEP_LABELS: Record<WizardStep, string> = {
   welcome: 'Welcome',
   identity: 'Your details',
@@ -9,5 +12,5 @@ export const STEP_LABELS: Record<WizardStep, string> = {
   certificate: 'Certificate',
   install: 'Install',
   connect: 'Connect',
-  done: 'Done',
+  done: 'Status',
 };

@@ -24,7 +24,7 @@ const PROBE_TIMEOUT_MS = 500;
 const CLIENT_UPLINKS = ['to-fw1', 'to-fw2'];
 
 interface ProbeOutput {
-  summary: ReachabilitySummary;
+  reachability: ReachabilitySummary;
   round: ProbeRound;
 }
 
@@ -118,7 +118,7 @@ function watchProbe() {
 }
 
 function statusOf(output: ProbeOutput, networkId: string) {
-  return output.summary.networks.find((network) => network.networkId === networkId);
+  return output.reachability.networks.find((network) => network.networkId === networkId);
 }
 
 /**
@@ -237,7 +237,7 @@ describeWith(['root', 'openvpn', 'iproute2'], 'reachability in the network lab',
   it('reaches every network with latencies', async () => {
     const output = await probeOnce();
 
-    expect(output.summary.networks.map((network) => network.status)).toEqual([
+    expect(output.reachability.networks.map((network) => network.status)).toEqual([
       'reachable',
       'reachable',
     ]);
@@ -281,7 +281,7 @@ describeWith(['root', 'openvpn', 'iproute2'], 'reachability in the network lab',
       await lab.exec('fw1', ['ip', 'link', 'set', 'to-azure', 'up']);
       await watcher.next(
         (output) =>
-          output.summary.checkedAt > broken.summary.checkedAt &&
+          output.reachability.checkedAt > broken.reachability.checkedAt &&
           statusOf(output, 'azure-vnet')?.status === 'reachable',
         10_000,
       );
@@ -301,8 +301,8 @@ describeWith(['root', 'openvpn', 'iproute2'], 'reachability in the network lab',
     const output = await probeOnce();
     const leaked = await internalPackets();
 
-    expect(output.summary.tunnel.up).toBe(false);
-    for (const network of output.summary.networks) {
+    expect(output.reachability.tunnel.up).toBe(false);
+    for (const network of output.reachability.networks) {
       expect(network.status, network.networkId).toBe('no-route');
       expect(network.explanation, network.networkId).toContain('no route through the VPN');
     }

@@ -20,7 +20,7 @@ export const RENDERER_DIR = join(
 
 /** The reason the connect step shows when the browser host runs without `--connect`. */
 export const BROWSER_CONNECTION_REASON =
-  'This browser preview does not start VPN connections unless it runs as root with --connect. Your profile is installed, so OpenVPN can connect with it.';
+  'This browser preview cannot start the VPN, so it shows setup and status only. Your profile is installed, so OpenVPN can connect with it. Developer detail: the preview starts openvpn itself when run as root with the --connect option.';
 
 export interface ServeWizardOptions {
   organisation: OrganisationFile;

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -90,6 +91,59 @@ describe('cli usage', () => {
 
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('Missing --org FILE');
+  });
+
+  it('rejects an empty --data-dir instead of using the app folder', async () => {
+    const home = await temporaryDirectory();
+    const result = spawnSync(process.execPath, [CLI, 'status', '--no-probe', '--data-dir', ''], {
+      encoding: 'utf8',
+      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') },
+    });
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(
+      /^error: Invalid --data-dir "": expected the path of a directory/,
+    );
+    expect(existsSync(join(home, '.config'))).toBe(false);
+  });
+
+  it('names a --data-dir that is a file and what to do', async () => {
+    const file = join(await temporaryDirectory(), 'passwd');
+    await writeFile(file, 'root:x:0:0::/root:/bin/sh\n');
+
+    const result = cli(['status', '--no-probe', '--data-dir', file]);
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      `error: Invalid --data-dir "${file}": it is a file, not a directory. Pass a directory, or a path that does not exist yet so that it is created.\n`,
+    );
+  });
+
+  it('names a VPN_ONBOARD_HOME under a file', async () => {
+    const file = join(await temporaryDirectory(), 'file');
+    await writeFile(file, '');
+
+    const result = spawnSync(process.execPath, [CLI, 'status', '--no-probe'], {
+      encoding: 'utf8',
+      env: { ...process.env, VPN_ONBOARD_HOME: join(file, 'data') },
+    });
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(
+      `Invalid VPN_ONBOARD_HOME "${join(file, 'data')}": ${file} is a file, not a directory.`,
+    );
+  });
+
+  it('reads the data directory from VPN_ONBOARD_HOME', async () => {
+    const dataDir = await temporaryDirectory();
+
+    const result = spawnSync(process.execPath, [CLI, 'status', '--no-probe'], {
+      encoding: 'utf8',
+      env: { ...process.env, VPN_ONBOARD_HOME: dataDir },
+    });
+
+    expect(result.status).toBe(0);
+    expect(existsSync(join(dataDir, 'logs'))).toBe(true);
   });
 });
 

@@ -1,10 +1,21 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { createLogger, logFilePath, rotatingFileSink, type Logger } from '../log/logger.ts';
+import {
+  createLogger,
+  logFilePath,
+  rotatingFileSink,
+  type Logger,
+  type LogSink,
+} from '../log/logger.ts';
 import { loadOrganisationFile, parseOrganisation } from '../org/load-organisation.ts';
 import type { OrganisationFile } from '../org/schema.ts';
-import { resolveDataDir } from '../storage/data-dir.ts';
+import {
+  checkDataDir,
+  dataDirFailure,
+  dataDirSource,
+  resolveDataDir,
+} from '../storage/data-dir.ts';
 import { UsageError } from './cli-error.ts';
 
 /** Options every command takes. */
@@ -25,9 +36,22 @@ export interface CommandContext {
 
 let activeLog: Logger | undefined;
 
+/**
+ * Resolves and checks the data directory and opens its log file. Raises a DataDirError naming
+ * the path, and whether it came from --data-dir or VPN_ONBOARD_HOME, when it cannot be used.
+ */
 export function createContext(options: CommonOptions): CommandContext {
   const dataDir = resolveDataDir(options.dataDir);
-  const log = createLogger({ sinks: [rotatingFileSink(logFilePath(dataDir))], scope: 'cli' });
+  const source = dataDirSource(options.dataDir);
+  checkDataDir(dataDir, source);
+
+  let sink: LogSink;
+  try {
+    sink = rotatingFileSink(logFilePath(dataDir));
+  } catch (error) {
+    throw dataDirFailure(dataDir, source, error);
+  }
+  const log = createLogger({ sinks: [sink], scope: 'cli' });
   activeLog = log;
   return { dataDir, json: options.json === true, log, out: process.stdout, err: process.stderr };
 }
@@ -47,6 +71,29 @@ export async function resolveOrganisation(
 ): Promise<OrganisationFile> {
   if (option !== undefined) return loadOrganisationFile(option);
 
+  const enrolled = await findEnrolledOrganisation(dataDir);
+  if (enrolled.organisation !== undefined) return enrolled.organisation;
+  if (enrolled.problem === 'none') {
+    throw new UsageError(
+      `Missing --org FILE: no organisation is enrolled in ${dataDir} yet. Pass the organisation file your administrator gave you.`,
+    );
+  }
+  throw new UsageError(
+    `Missing --org FILE: ${dataDir} contains several organisations (${enrolled.ids.join(', ')}); pass --org to pick one.`,
+  );
+}
+
+/** The organisation enrolled in a data directory, or why there is not exactly one. */
+export type EnrolledOrganisation =
+  | { organisation: OrganisationFile; problem?: undefined }
+  | { organisation?: undefined; problem: 'none' }
+  | { organisation?: undefined; problem: 'several'; ids: string[] };
+
+/**
+ * Reads the copy of the organisation file that enrolling kept in the data directory, when there
+ * is exactly one. A copy that does not parse raises, because the data directory is damaged.
+ */
+export async function findEnrolledOrganisation(dataDir: string): Promise<EnrolledOrganisation> {
   const directory = join(dataDir, 'organisations');
   let names: string[];
   try {
@@ -55,20 +102,17 @@ export async function resolveOrganisation(
     names = [];
   }
 
-  if (names.length === 0) {
-    throw new UsageError(
-      `Missing --org FILE: no organisation is enrolled in ${dataDir} yet. Pass the organisation file your administrator gave you.`,
-    );
-  }
+  if (names.length === 0) return { problem: 'none' };
   if (names.length > 1) {
-    const ids = names.map((name) => name.replace(/\.json$/, '')).join(', ');
-    throw new UsageError(
-      `Missing --org FILE: ${dataDir} contains several organisations (${ids}); pass --org to pick one.`,
-    );
+    return { problem: 'several', ids: names.map((name) => name.replace(/\.json$/, '')) };
   }
 
   const path = join(directory, names[0]!);
-  return parseOrganisation(await readFile(path, 'utf8'), { name: path, format: 'json' });
+  const organisation = parseOrganisation(await readFile(path, 'utf8'), {
+    name: path,
+    format: 'json',
+  });
+  return { organisation };
 }
 
 /** Prints a result as JSON on stdout, for --json. */

@@ -10,6 +10,7 @@ import { registerProbe } from './commands/probe.ts';
 import { registerProfile } from './commands/profile.ts';
 import { registerStatus } from './commands/status.ts';
 import { IdentityError } from '../enroll/identity.ts';
+import { DataDirError } from '../storage/data-dir.ts';
 import { UsageError } from './cli-error.ts';
 import { activeLogger } from './context.ts';
 
@@ -48,7 +49,10 @@ async function run(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : EXIT_USAGE;
     }
 
-    const usage = error instanceof UsageError || error instanceof IdentityError;
+    const usage =
+      error instanceof UsageError ||
+      error instanceof IdentityError ||
+      error instanceof DataDirError;
     const message = error instanceof Error ? error.message : String(error);
     activeLogger()?.error('Command failed', { command: argv[2], error: message });
 

@@ -46,6 +46,25 @@ describe('reachability lines', () => {
     expect(lines[0]).toBe('  Office VLAN: no route through the VPN');
   });
 
+  it('explain a network reached without the tunnel', () => {
+    const explanation = 'Office VLAN is reachable directly, not through the VPN (0.03 ms).';
+    const summary = {
+      ...summaryOf({
+        networkId: 'vlan',
+        name: 'Office VLAN',
+        status: 'reachable',
+        latencyMs: 0.03,
+        explanation,
+      }),
+      tunnel: { up: false, detail: 'Disconnected' },
+    };
+
+    expect(summaryLines(summary)).toEqual([
+      '  Office VLAN: reachable, 0.03 ms',
+      `    ${explanation}`,
+    ]);
+  });
+
   it('say when there are no networks', () => {
     expect(summaryLines(summaryOf())).toEqual(['  The organisation file lists no networks.']);
   });

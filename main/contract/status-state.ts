@@ -30,6 +30,10 @@ export const layerViewSchema = z.object({
   latencyMs: z.number().nonnegative().optional(),
   /** One sentence for people, such as "2 of 2 hosts reply." */
   detail: z.string(),
+  /** For the services layer: how many ports were probed and how many refused the connection. */
+  ports: z
+    .object({ total: z.number().int().positive(), refused: z.number().int().nonnegative() })
+    .optional(),
 });
 
 /** One round's latency of a network; null when none of its targets responded. */
@@ -47,6 +51,11 @@ export const networkStatusViewSchema = z.object({
   explanation: z.string(),
   /** When the status or the broken leg last changed, or when the network was first checked. */
   changedAt: z.iso.datetime(),
+  /**
+   * False while the network keeps the status and broken leg of its first check since the status
+   * service started, so `changedAt` is that check's time rather than a change.
+   */
+  statusChanged: z.boolean(),
   /** The display name of the network this one is reached through. */
   viaName: z.string().optional(),
   /** Tunnel, VPN gateway, gateway, hosts and services, in that order. */

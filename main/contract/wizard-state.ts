@@ -41,11 +41,15 @@ export const certificateSummarySchema = z.object({
   warnings: z.array(z.string()),
 });
 
+const errorFieldSchema = z.enum(['name', 'email', 'username', 'password', 'certificate']);
+
 /** An error shown in place on the step it belongs to, with the field it concerns if any. */
 export const wizardErrorSchema = z.object({
   step: wizardStepSchema,
-  field: z.enum(['name', 'email', 'username', 'password', 'certificate']).optional(),
+  field: errorFieldSchema.optional(),
   message: z.string(),
+  /** Every field's error when several fail at once; `field` and `message` repeat the first. */
+  fieldErrors: z.array(z.object({ field: errorFieldSchema, message: z.string() })).optional(),
 });
 
 /** Whether this host can start the tunnel, and why not when it cannot. */

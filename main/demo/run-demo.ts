@@ -149,9 +149,8 @@ async function checkInstalledProfile(path: string): Promise<string> {
     (name) => profile.blocks[name] === undefined,
   );
   if (missing.length > 0) {
-    throw new Error(
-      `The installed profile ${path} lacks the inline block(s) ${missing.join(', ')}.`,
-    );
+    const blocks = missing.length === 1 ? 'the inline block' : 'the inline blocks';
+    throw new Error(`The installed profile ${path} lacks ${blocks} ${missing.join(', ')}.`);
   }
 
   const certificates = readCertificates(profile.blocks.cert!);
@@ -165,7 +164,7 @@ async function checkInstalledProfile(path: string): Promise<string> {
   });
 
   const remotes = profile.directives.filter((directive) => directive.name === 'remote').length;
-  return `<cert> chains to <ca>, matches <key>; ${remotes} remote(s), tls-crypt inline`;
+  return `<cert> chains to <ca>, matches <key>; ${remotes} ${remotes === 1 ? 'remote' : 'remotes'}, tls-crypt inline`;
 }
 
 async function probeDemoNetworks(organisation: OrganisationFile): Promise<DemoReachability[]> {
@@ -182,7 +181,7 @@ async function probeDemoNetworks(organisation: OrganisationFile): Promise<DemoRe
       const result = await probeTcp(probe.host, probe.port, PROBE_TIMEOUT_MS);
       rows.push({
         network: network.name,
-        target: `${probe.name ?? probe.host} ${probe.host}:${probe.port}`,
+        target: `${probe.host}:${probe.port}${probe.name === undefined ? '' : ` (${probe.name})`}`,
         result,
       });
     }

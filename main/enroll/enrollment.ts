@@ -260,7 +260,7 @@ async function submitByEst(
   emit({
     type: 'step-finished',
     step: 'cacerts',
-    detail: `${caCertificates.length} CA certificate(s), pin ${settings.caFingerprint.slice(0, 11)}… matches`,
+    detail: `${caCertificates.length} CA ${caCertificates.length === 1 ? 'certificate' : 'certificates'}, pin ${settings.caFingerprint.slice(0, 11)}… matches`,
     reused: false,
   });
 

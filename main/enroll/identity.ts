@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 
 import type { CsrSubject } from '../pki/csr.ts';
+import { findBidiControl } from '../org/printable.ts';
 import type { SubjectTemplate } from '../org/schema.ts';
 
 /** The person enrolling, as they typed it or as the OS knows them. */
@@ -10,42 +11,79 @@ export interface Identity {
   email: string;
 }
 
+/** A field of the identity and what is wrong with it. */
+export interface IdentityProblem {
+  field: 'name' | 'email';
+  message: string;
+}
+
 /** Raised when the identity cannot fill the organisation's subject template. */
 export class IdentityError extends Error {
   override name = 'IdentityError';
+
+  /** Every field that failed its check, name first; empty for problems of the whole subject. */
+  readonly problems: readonly IdentityProblem[];
+
+  constructor(message: string, problems: readonly IdentityProblem[] = []) {
+    super(message);
+    this.problems = problems;
+  }
 }
 
-// Control characters, line separators and bidirectional overrides, which can make a name in a
-// certificate read differently from what it contains.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+// Control characters and line separators, which could split a line of the subject or a log.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const EMAIL =
   /^[^\s@<>(),;:"[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 const PLACEHOLDER = /\{(name|email|username)\}/g;
 
-/** Checks a name and email address and returns them trimmed. */
+/**
+ * Checks a name and email address and returns them trimmed. Raises an IdentityError whose
+ * message is the first problem and whose `problems` lists every field that failed.
+ */
 export function validateIdentity(identity: Identity): Identity {
   const name = identity.name.trim();
   const email = identity.email.trim();
 
+  const problems = [nameProblem(name), emailProblem(email)].filter(
+    (problem): problem is IdentityProblem => problem !== undefined,
+  );
+  const [first] = problems;
+  if (first !== undefined) throw new IdentityError(first.message, problems);
+  return { name, email };
+}
+
+function nameProblem(name: string): IdentityProblem | undefined {
+  const problem = (message: string): IdentityProblem => ({ field: 'name', message });
+
   if (name === '') {
-    throw new IdentityError('Missing name: enter your full name as your organisation knows it.');
+    return problem('Missing name: enter your full name as your organisation knows it.');
   }
   if (CONTROL_CHARACTERS.test(name)) {
-    throw new IdentityError(
+    return problem(
       'Invalid name: it contains a line break or control character; type it on one line.',
     );
   }
+  // Bidirectional controls make a name in a certificate read differently from what it contains.
+  const bidi = findBidiControl(name);
+  if (bidi !== undefined) {
+    return problem(
+      `Invalid name: it contains the bidirectional control character ${bidi.codePoint}, which changes the order it is displayed in; remove it.`,
+    );
+  }
   if (name.length > 64) {
-    throw new IdentityError(
+    return problem(
       `Invalid name: it has ${name.length} characters and certificates allow 64; shorten it.`,
     );
   }
-  if (!EMAIL.test(email) || email.length > 128) {
-    throw new IdentityError(
-      `Invalid email address "${printable(email)}": expected an address such as jane.doe@example.org.`,
-    );
-  }
-  return { name, email };
+  return undefined;
+}
+
+function emailProblem(email: string): IdentityProblem | undefined {
+  if (EMAIL.test(email) && email.length <= 128) return undefined;
+  return {
+    field: 'email',
+    message: `Invalid email address "${printable(email)}": expected an address such as jane.doe@example.org.`,
+  };
 }
 
 /** Fills the organisation's subject template with the person's values. */
@@ -72,20 +110,81 @@ export function renderSubject(template: SubjectTemplate, identity: Identity): Cs
   return subject;
 }
 
-/** Suggests a name from the OS account (the GECOS field on Linux), for prefilling forms. */
+/**
+ * Suggests a name from the OS account (the GECOS field on Linux), for prefilling forms. Returns
+ * undefined elsewhere, and when the field contains no person's name (see `suggestedNameFrom`).
+ */
 export function suggestedName(): string | undefined {
-  const account = userInfo();
   if (process.platform !== 'linux') return undefined;
 
   try {
-    const line = readFileSync('/etc/passwd', 'utf8')
-      .split('\n')
-      .find((entry) => entry.startsWith(`${account.username}:`));
-    const gecos = line?.split(':')[4]?.split(',')[0]?.trim();
-    return gecos ? gecos : undefined;
+    return suggestedNameFrom(readFileSync('/etc/passwd', 'utf8'), userInfo().username);
   } catch {
     return undefined;
   }
+}
+
+// User ids of accounts that belong to no person: root and the overflow user "nobody".
+const SYSTEM_UIDS = new Set(['0', '65534']);
+
+// Full names that installers, images and distributions give to shared or system accounts. A
+// name is compared in lower case and without trailing digits, so "Admin2" and "user01" match.
+const ACCOUNT_NAMES = new Set([
+  'admin',
+  'administrator',
+  'centos',
+  'debian',
+  'default',
+  'default user',
+  'demo',
+  'ec2-user',
+  'fedora',
+  'guest',
+  'kernel overflow user',
+  'local admin',
+  'localadmin',
+  'nobody',
+  'operator',
+  'owner',
+  'pi',
+  'root',
+  'super user',
+  'superuser',
+  'sysadmin',
+  'system',
+  'system administrator',
+  'test',
+  'ubuntu',
+  'user',
+  'vagrant',
+]);
+
+/**
+ * Picks the full name of `username` from passwd(5) text. Returns undefined when the account is
+ * root or nobody, or when its full name is not a person's name: empty, a label such as "admin"
+ * or "Super User", the login name itself, or without two letters (such as "1001").
+ */
+export function suggestedNameFrom(passwd: string, username: string): string | undefined {
+  const fields = passwd
+    .split('\n')
+    .find((entry) => entry.startsWith(`${username}:`))
+    ?.split(':');
+  const uid = fields?.[2];
+  const gecos = fields?.[4]?.split(',')[0]?.trim();
+  if (uid === undefined || gecos === undefined || SYSTEM_UIDS.has(uid)) return undefined;
+
+  return isPersonName(gecos, username) ? gecos : undefined;
+}
+
+function isPersonName(name: string, username: string): boolean {
+  if (nameProblem(name) !== undefined) return false;
+  if (name === username) return false;
+
+  const letters = name.match(/\p{L}/gu) ?? [];
+  if (letters.length < 2) return false;
+
+  const label = name.toLowerCase().replace(/[\s\d_-]+$/u, '');
+  return !ACCOUNT_NAMES.has(label);
 }
 
 function printable(text: string): string {

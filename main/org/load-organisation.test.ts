@@ -344,6 +344,64 @@ describe('organisation file errors', () => {
     expect(issueAt(error, 'networks[0].name')).toBeDefined();
   });
 
+  it('rejects a bidirectional override in a network name', () => {
+    const error = rejectionOf([['networks', 0, 'name'], 'Office \u202eNALV\u202c 440']);
+
+    expect(issueAt(error, 'networks[0].name')?.message).toBe(
+      'expected the network display name without bidirectional control characters (found U+202E at character 8), got "Office \\u202eNALV\\u202c 440"',
+    );
+  });
+
+  it.each([
+    ['organisation.name', ['organisation', 'name']],
+    ['organisation.support.phone', ['organisation', 'support', 'phone']],
+    ['networks[0].name', ['networks', 0, 'name']],
+    ['networks[0].probes[0].name', ['networks', 0, 'probes', 0, 'name']],
+    ['vpn.serverName', ['vpn', 'serverName']],
+    ['subject.organization', ['subject', 'organization']],
+    ['enrollment.instructions', ['enrollment', 'instructions']],
+  ] satisfies [string, Path][])('rejects a bidirectional control in %s', (field, path) => {
+    const error = rejectionOf([path, 'Example \u2067Corp\u2069']);
+
+    expect(issueAt(error, field)?.message).toMatch(/\(found U\+2067 at character 9\)/);
+  });
+
+  it.each([
+    ['U+061C', '\u061c'],
+    ['U+200E', '\u200e'],
+    ['U+200F', '\u200f'],
+    ['U+202A', '\u202a'],
+    ['U+202B', '\u202b'],
+    ['U+202C', '\u202c'],
+    ['U+202D', '\u202d'],
+    ['U+202E', '\u202e'],
+    ['U+2066', '\u2066'],
+    ['U+2067', '\u2067'],
+    ['U+2068', '\u2068'],
+    ['U+2069', '\u2069'],
+  ])('rejects the bidirectional control %s', (codePoint, character) => {
+    const error = rejectionOf([['organisation', 'name'], `Example${character}`]);
+
+    expect(issueAt(error, 'organisation.name')?.message).toContain(`(found ${codePoint} at`);
+  });
+
+  it('rejects a bidirectional control in the support URL', () => {
+    const error = rejectionOf([
+      ['organisation', 'support', 'url'],
+      'https://help.example.org/\u202egpj.exe',
+    ]);
+
+    expect(issueAt(error, 'organisation.support.url')?.message).toContain('(found U+202E at');
+  });
+
+  it('accepts right-to-left text without bidirectional controls', () => {
+    const text = edited([['organisation', 'name'], 'שלום Example']);
+
+    expect(parseOrganisation(text, { name: 'example.yaml' }).organisation.name).toBe(
+      'שלום Example',
+    );
+  });
+
   it('rejects a line break in an extra directive', () => {
     const error = rejectionOf([
       ['vpn', 'extraDirectives', 0],

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 
 import { rejectedDirectiveReason } from './directives.ts';
+import { findBidiControl } from './printable.ts';
 
 /**
  * The organisation file: a declarative description of one organisation's VPN, how staff
@@ -24,20 +25,46 @@ const HOSTNAME =
   /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const UNKNOWN_PLACEHOLDER = /\{(?!(?:name|email|username)\})[^{}]*\}/;
 
-/** A single-line string without control characters, so it can never split a profile line. */
+/**
+ * Adds an issue naming the code point when a value contains a bidirectional control character,
+ * which would make it display in another order than it is stored (see printable.ts).
+ */
+const rejectBidiControls =
+  (valueName: string) =>
+  (value: string, context: z.core.$RefinementCtx<string>): void => {
+    const found = findBidiControl(value);
+    if (found === undefined) return;
+    context.addIssue({
+      code: 'custom',
+      input: value,
+      message: `expected ${valueName} without bidirectional control characters (found ${found.codePoint} at character ${found.index + 1})`,
+    });
+  };
+
+/**
+ * A single-line string without control characters, so it can never split a profile line, and
+ * without bidirectional controls, so it displays as it is stored.
+ */
 export const lineText = (valueName: string, typeMessage?: string) =>
   z
     .string(typeMessage === undefined ? undefined : { message: typeMessage })
     .min(1, `expected ${valueName}, got an empty string`)
     .refine((value) => !CONTROL_CHARACTERS.test(value), {
       message: `expected ${valueName} without line breaks or control characters`,
-    });
+    })
+    .superRefine(rejectBidiControls(valueName));
 
-/** Free text shown to people: line breaks and tabs are fine, terminal escape sequences are not. */
+/**
+ * Free text shown to people: line breaks and tabs are fine, terminal escape sequences and
+ * bidirectional controls are not.
+ */
 const displayText = (valueName: string) =>
-  z.string().refine((value) => !CONTROL_CHARACTERS_EXCEPT_WHITESPACE.test(value), {
-    message: `expected ${valueName} without control characters other than line breaks and tabs`,
-  });
+  z
+    .string()
+    .refine((value) => !CONTROL_CHARACTERS_EXCEPT_WHITESPACE.test(value), {
+      message: `expected ${valueName} without control characters other than line breaks and tabs`,
+    })
+    .superRefine(rejectBidiControls(valueName));
 
 /** A subject field that the user's {name}, {email} or {username} fill in when the CSR is built. */
 const subjectTemplate = (valueName: string) =>
@@ -136,6 +163,7 @@ export const supportSchema = z
       .describe('Email address of the help desk, shown when something fails.'),
     url: z
       .url({ protocol: /^https?$/, message: 'expected an http or https URL' })
+      .superRefine(rejectBidiControls('a URL'))
       .optional()
       .describe('Web page with help for staff, shown when something fails.'),
     phone: lineText('a phone number').optional().describe('Help desk phone number.'),
@@ -175,6 +203,7 @@ export const estEnrollmentSchema = z
         message:
           'expected a URL without a user name or password; put the user name in enrollment.username, and never a password in this file',
       })
+      .superRefine(rejectBidiControls('a URL'))
       .describe('EST base URL; /cacerts and /simpleenroll are appended to it.')
       .meta({ examples: ['https://ca.example.org/.well-known/est'] }),
     caFingerprint: sha256Fingerprint.describe(

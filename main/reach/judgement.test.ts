@@ -220,6 +220,103 @@ describe('network judgement', () => {
   });
 });
 
+describe('network judgement while the tunnel is down', () => {
+  const tunnelDown = { tunnel: { up: false, detail: 'Disconnected' } };
+
+  it('says a reachable network answers directly', () => {
+    const verdict = judgeOwnLayers(VLAN, round(vlanUp, tunnelDown));
+
+    expect(verdict.status).toBe('reachable');
+    expect(verdict.latencyMs).toBe(0.4);
+    expect(verdict.explanation).toBe(
+      'Office VLAN 440 is reachable directly, not through the VPN (0.4 ms).',
+    );
+  });
+
+  it('says so for a network judged by its gateway alone', () => {
+    const verdict = judgeOwnLayers(
+      VLAN,
+      round(
+        [gateway('office-vlan', '192.168.100.2', { status: 'up', latencyMs: 0.03 })],
+        tunnelDown,
+      ),
+    );
+
+    expect(verdict.status).toBe('reachable');
+    expect(verdict.explanation).toBe(
+      'Office VLAN 440 is reachable directly, not through the VPN (0.03 ms).',
+    );
+  });
+
+  it('names a refused service of a direct network', () => {
+    const verdict = judgeOwnLayers(
+      LEGACY,
+      round(
+        [
+          host('legacy', '192.168.101.5', DOWN),
+          service('legacy', '192.168.101.5', 22, { status: 'up', latencyMs: 2 }),
+          service('legacy', '192.168.101.5', 23, CLOSED),
+        ],
+        tunnelDown,
+      ),
+    );
+
+    expect(verdict.status).toBe('degraded');
+    expect(verdict.explanation).toBe(
+      'Legacy VPN is degraded (reached directly, not through the VPN): 192.168.101.5:23 refuses connections.',
+    );
+  });
+
+  it('says a degraded network answers directly', () => {
+    const verdict = judgeOwnLayers(
+      VLAN,
+      round([...vlanUp, host('office-vlan', '192.168.100.20', DOWN, 'Printer')], tunnelDown),
+    );
+
+    expect(verdict.status).toBe('degraded');
+    expect(verdict.explanation).toBe(
+      'Office VLAN 440 is degraded (reached directly, not through the VPN): Printer (192.168.100.20) does not reply.',
+    );
+  });
+
+  it('keeps the plain sentence while the tunnel is up', () => {
+    const verdict = judgeOwnLayers(VLAN, round(vlanUp));
+
+    expect(verdict.explanation).toBe('Office VLAN 440 is reachable (0.4 ms).');
+  });
+
+  it('adds nothing to a network that does not answer', () => {
+    const verdict = judgeOwnLayers(
+      VLAN,
+      round(
+        [
+          gateway('office-vlan', '192.168.100.2', DOWN),
+          host('office-vlan', '192.168.100.10', DOWN),
+        ],
+        tunnelDown,
+      ),
+    );
+
+    expect(verdict.explanation).toBe(
+      'Office VLAN 440 is unreachable: its gateway 192.168.100.2 does not reply.',
+    );
+  });
+
+  it('says directly for every network of a round', () => {
+    const samples = [
+      ...vlanUp,
+      gateway('azure', '192.168.200.1', UP),
+      host('azure', '192.168.200.4', { status: 'up', latencyMs: 3 }),
+    ];
+    const summary = judgeRound([VLAN, AZURE], round(samples, tunnelDown));
+
+    expect(summary.networks.map((network) => network.explanation)).toEqual([
+      'Office VLAN 440 is reachable directly, not through the VPN (0.4 ms).',
+      'Azure VNet is reachable directly, not through the VPN (0.8 ms).',
+    ]);
+  });
+});
+
 describe('round judgement with dependencies', () => {
   const azureDown = [
     gateway('azure', '192.168.200.1', DOWN),

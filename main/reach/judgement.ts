@@ -93,6 +93,12 @@ export function judgeOwnLayers(network: NetworkInput, round: ProbeRound): Networ
   const latencyMs = lowestLatency(samples);
   const withLatency = latencyMs === undefined ? {} : { latencyMs };
   const gatewayAnswers = gateway !== undefined && answered(gateway.outcome);
+  // The route rule lets probes out only through the tunnel or a directly connected interface,
+  // so a network that replies while the tunnel is down was reached directly, like an office LAN.
+  const direct = !round.tunnel.up;
+  const degradedPrefix = direct
+    ? `${network.name} is degraded (reached directly, not through the VPN)`
+    : `${network.name} is degraded`;
 
   if (hostAddresses.length === 0) {
     return gatewayAnswers
@@ -100,7 +106,7 @@ export function judgeOwnLayers(network: NetworkInput, round: ProbeRound): Networ
           ...base,
           ...withLatency,
           status: 'reachable',
-          explanation: reachableSentence(network.name, latencyMs),
+          explanation: reachableSentence(network.name, latencyMs, direct),
         }
       : {
           ...base,
@@ -132,7 +138,7 @@ export function judgeOwnLayers(network: NetworkInput, round: ProbeRound): Networ
       ...withLatency,
       status: 'degraded',
       brokenLeg: 'host',
-      explanation: `${network.name} is degraded: ${names} ${dead.length === 1 ? 'does' : 'do'} not reply.`,
+      explanation: `${degradedPrefix}: ${names} ${dead.length === 1 ? 'does' : 'do'} not reply.`,
     };
   }
 
@@ -143,7 +149,7 @@ export function judgeOwnLayers(network: NetworkInput, round: ProbeRound): Networ
       ...withLatency,
       status: 'degraded',
       brokenLeg: 'service',
-      explanation: `${network.name} is degraded: ${names}.`,
+      explanation: `${degradedPrefix}: ${names}.`,
     };
   }
 
@@ -151,7 +157,7 @@ export function judgeOwnLayers(network: NetworkInput, round: ProbeRound): Networ
     ...base,
     ...withLatency,
     status: 'reachable',
-    explanation: reachableSentence(network.name, latencyMs),
+    explanation: reachableSentence(network.name, latencyMs, direct),
   };
 }
 
@@ -200,10 +206,11 @@ function placeFailure(
   return verdict;
 }
 
-function reachableSentence(name: string, latencyMs: number | undefined): string {
-  return latencyMs === undefined
-    ? `${name} is reachable.`
-    : `${name} is reachable (${formatLatency(latencyMs)}).`;
+function reachableSentence(name: string, latencyMs: number | undefined, direct: boolean): string {
+  const reachable = direct
+    ? `${name} is reachable directly, not through the VPN`
+    : `${name} is reachable`;
+  return latencyMs === undefined ? `${reachable}.` : `${reachable} (${formatLatency(latencyMs)}).`;
 }
 
 function lowestLatency(samples: ProbeSample[]): number | undefined {

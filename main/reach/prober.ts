@@ -208,7 +208,8 @@ function icmpOutcome(result: IcmpResult | undefined, missingTool: boolean): Prob
   return { status: 'down', reason: result.message };
 }
 
-function tcpOutcome(result: TcpProbeResult | undefined): ProbeOutcome {
+/** Converts one TCP connect into a probe outcome. A reset is `closed`, because the host replied. */
+export function tcpOutcome(result: TcpProbeResult | undefined): ProbeOutcome {
   if (result === undefined) return { status: 'down', reason: 'not probed' };
   if (result.ok) return { status: 'up', latencyMs: result.latencyMs };
   if (result.reason === 'refused') return { status: 'closed', latencyMs: result.latencyMs };

@@ -9,7 +9,9 @@ export function describeFailure(error: unknown): Omit<WizardError, 'step'> {
   const message = error instanceof Error ? error.message : String(error);
 
   if (error instanceof IdentityError) {
-    return { field: /email/i.test(message) ? 'email' : 'name', message };
+    const [first] = error.problems;
+    if (first === undefined) return { field: /email/i.test(message) ? 'email' : 'name', message };
+    return { field: first.field, message: first.message, fieldErrors: [...error.problems] };
   }
   if (error instanceof EstError && error.kind === 'unauthorized') {
     return { field: 'password', message };

@@ -52,6 +52,16 @@ describe('wizard service', () => {
     expect(service.snapshot().error).toMatchObject({ step: 'identity', field: 'email' });
   });
 
+  it('reports the name and email errors together', async () => {
+    const service = await open(join(directory, 'both-invalid'));
+
+    await service.saveIdentity({ name: '', email: 'dana' });
+
+    const error = service.snapshot().error;
+    expect(error).toMatchObject({ step: 'identity', field: 'name' });
+    expect(error?.fieldErrors?.map((entry) => entry.field)).toEqual(['name', 'email']);
+  });
+
   it('refuses to skip ahead', async () => {
     const service = await open(join(directory, 'skip'));
 

@@ -142,6 +142,32 @@ describe('network layers', () => {
     });
   });
 
+  it('counts the ports that refuse', () => {
+    const closed: ProbeOutcome = { status: 'closed', latencyMs: 1 };
+    const layers = layersOf(
+      OFFICE,
+      round([
+        sample('host', '192.168.100.10', UP(2)),
+        sample('service', '192.168.100.10', closed, { port: 443 }),
+        sample('service', '192.168.100.10', closed, { port: 445 }),
+      ]),
+    );
+
+    const services = layer(layers, 'service');
+    expect(services?.status).toBe('closed');
+    expect(services?.ports).toEqual({ total: 2, refused: 2 });
+    expect(services?.latencyMs).toBeUndefined();
+  });
+
+  it('counts no refusal when every port accepts', () => {
+    const layers = layersOf(
+      OFFICE,
+      round([sample('service', '192.168.100.10', UP(3), { port: 443 })]),
+    );
+
+    expect(layer(layers, 'service')?.ports).toEqual({ total: 1, refused: 0 });
+  });
+
   it('reports a silent port as down over a refused one', () => {
     const layers = layersOf(
       OFFICE,
@@ -153,6 +179,7 @@ describe('network layers', () => {
 
     expect(layer(layers, 'service')).toMatchObject({
       status: 'down',
+      ports: { total: 2, refused: 1 },
       detail:
         '192.168.100.10:445 refuses connections; 192.168.100.11:22 does not respond (timed out).',
     });

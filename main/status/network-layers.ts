@@ -152,6 +152,8 @@ function serviceLayer(samples: ProbeSample[]): LayerView {
   if (unrouted !== undefined) return unrouted;
 
   const failed = services.filter((sample) => sample.outcome.status !== 'up');
+  const refused = failed.filter((sample) => sample.outcome.status === 'closed').length;
+  const ports = { total: services.length, refused };
   const latencyMs = lowestLatency(services);
   const withLatency = latencyMs === undefined ? {} : { latencyMs };
 
@@ -161,12 +163,12 @@ function serviceLayer(samples: ProbeSample[]): LayerView {
       services.length === 1 && only !== undefined
         ? `${serviceLabel(only)} accepts connections.`
         : `All ${services.length} ports accept connections.`;
-    return { ...base, ...withLatency, status: 'up', detail };
+    return { ...base, ...withLatency, ports, status: 'up', detail };
   }
 
-  const refusedOnly = failed.every((sample) => sample.outcome.status === 'closed');
+  const refusedOnly = refused === failed.length;
   const detail = `${failed.map(serviceFailure).join('; ')}.`;
-  return { ...base, ...withLatency, status: refusedOnly ? 'closed' : 'down', detail };
+  return { ...base, ...withLatency, ports, status: refusedOnly ? 'closed' : 'down', detail };
 }
 
 /** Returns a no-route layer when no target of the layer was routed, so none was probed. */

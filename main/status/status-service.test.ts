@@ -248,6 +248,40 @@ describe('status service', () => {
     expect(network(service, 'azure-vnet')?.changedAt).toBe(first);
   });
 
+  it('marks the first status as unchanged', async () => {
+    const { service } = await open({ driver: newDriver(true) });
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(10_000);
+
+    expect(network(service, 'azure-vnet')?.statusChanged).toBe(false);
+    expect(network(service, 'azure-vnet')?.changedAt).toBe('2026-12-04T14:00:00.000Z');
+  });
+
+  it('marks a status change as changed', async () => {
+    const { service, prober } = await open({ driver: newDriver(true) });
+    await vi.advanceTimersByTimeAsync(0);
+
+    prober.outcomes.set(AZURE_SERVICE, { status: 'closed', latencyMs: 3 });
+    await vi.advanceTimersByTimeAsync(10_000);
+
+    expect(network(service, 'azure-vnet')?.statusChanged).toBe(true);
+    expect(network(service, 'office-vlan')?.statusChanged).toBe(false);
+  });
+
+  it('stays changed after the status returns', async () => {
+    const { service, prober } = await open({ driver: newDriver(true) });
+    await vi.advanceTimersByTimeAsync(0);
+    prober.outcomes.set(AZURE_SERVICE, { status: 'closed', latencyMs: 3 });
+    await vi.advanceTimersByTimeAsync(10_000);
+
+    prober.outcomes.delete(AZURE_SERVICE);
+    await vi.advanceTimersByTimeAsync(10_000);
+
+    expect(network(service, 'azure-vnet')?.status).toBe('reachable');
+    expect(network(service, 'azure-vnet')?.statusChanged).toBe(true);
+    expect(network(service, 'azure-vnet')?.changedAt).toBe('2026-12-04T14:00:20.000Z');
+  });
+
   it('moves the change time when the status changes', async () => {
     const { service, prober } = await open({ driver: newDriver(true) });
     await vi.advanceTimersByTimeAsync(0);

@@ -84,7 +84,7 @@ export async function createStatusService(options: StatusServiceOptions): Promis
   const listeners = new Set<(snapshot: StatusSnapshot) => void>();
   const networksById = new Map(organisation.networks.map((network) => [network.id, network]));
   const keysByNetwork = probeKeysByNetwork(organisation.networks);
-  const changes = new Map<string, { fingerprint: string; changedAt: string }>();
+  const changes = new Map<string, StatusChange>();
 
   let installed: InstalledCertificate | undefined;
   let latestSummary: ReachabilitySummary | undefined;
@@ -173,15 +173,16 @@ export async function createStatusService(options: StatusServiceOptions): Promis
   const networkView = (verdict: NetworkVerdict, round: ProbeRound): NetworkStatusView => {
     const fingerprint = `${verdict.status}/${verdict.brokenLeg ?? ''}`;
     const previous = changes.get(verdict.networkId);
-    const changedAt = previous?.fingerprint === fingerprint ? previous.changedAt : round.startedAt;
-    changes.set(verdict.networkId, { fingerprint, changedAt });
+    const change = nextChange(previous, fingerprint, round.startedAt);
+    changes.set(verdict.networkId, change);
 
     const network = networksById.get(verdict.networkId);
     const via = network?.via === undefined ? undefined : networksById.get(network.via);
     const keys = keysByNetwork.get(verdict.networkId) ?? [];
     return {
       ...verdict,
-      changedAt,
+      changedAt: change.changedAt,
+      statusChanged: change.statusChanged,
       ...(via === undefined ? {} : { viaName: via.name }),
       layers: layersOf(network ?? { id: verdict.networkId }, round),
       history: latencyHistory(keys, (key) => monitor.history(key), historyLimit),
@@ -266,6 +267,25 @@ export async function createStatusService(options: StatusServiceOptions): Promis
       log.info('Stopped the status service', { org: organisationId });
     },
   };
+}
+
+/** The status and broken leg a network last showed, and when that began. */
+interface StatusChange {
+  fingerprint: string;
+  changedAt: string;
+  /** False until the fingerprint differs from the network's first check. */
+  statusChanged: boolean;
+}
+
+/** Keeps `previous` while the fingerprint is unchanged, and starts a change at `at` otherwise. */
+function nextChange(
+  previous: StatusChange | undefined,
+  fingerprint: string,
+  at: string,
+): StatusChange {
+  if (previous === undefined) return { fingerprint, changedAt: at, statusChanged: false };
+  if (previous.fingerprint === fingerprint) return previous;
+  return { fingerprint, changedAt: at, statusChanged: true };
 }
 
 function defaultProber(

@@ -1,15 +1,16 @@
 import { useEffect, useState } from 'react';
 
-import type { WizardSnapshot } from '../../main/contract/wizard-state.ts';
+import type { WizardSnapshot, WizardStep } from '../../main/contract/wizard-state.ts';
 import { STEP_LABELS } from '../step-labels.ts';
 
 /**
  * A polite live region that tells screen reader users about progress they cannot see move:
- * key generation, sending, waiting for the CA, and the result.
+ * key generation, sending, waiting for the CA, and the result. `step` is the step on screen.
  */
-export function Announcer({ snapshot }: { snapshot: WizardSnapshot | undefined }) {
+export function Announcer(props: { snapshot: WizardSnapshot | undefined; step: WizardStep }) {
+  const { snapshot, step } = props;
   const [message, setMessage] = useState('');
-  const text = snapshot === undefined ? '' : announcement(snapshot);
+  const text = snapshot === undefined ? '' : announcement(snapshot, step);
 
   useEffect(() => setMessage(text), [text]);
 
@@ -20,7 +21,7 @@ export function Announcer({ snapshot }: { snapshot: WizardSnapshot | undefined }
   );
 }
 
-function announcement(snapshot: WizardSnapshot): string {
+function announcement(snapshot: WizardSnapshot, step: WizardStep): string {
   const running = snapshot.progress.find((item) => item.status === 'running');
   switch (snapshot.activity) {
     case 'generating':
@@ -32,6 +33,6 @@ function announcement(snapshot: WizardSnapshot): string {
     case 'waiting':
       return 'The CA has not signed your request yet. The app will check again automatically.';
     case 'idle':
-      return `${STEP_LABELS[snapshot.step]} step.`;
+      return `${STEP_LABELS[step]} step.`;
   }
 }

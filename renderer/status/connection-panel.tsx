@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 
 import {
   canConnect,
@@ -17,7 +17,6 @@ import {
   formatDay,
   formatDaysLeft,
   isMacPlatform,
-  isReconnectShortcut,
   reconnectShortcut,
 } from './status-text.ts';
 
@@ -27,6 +26,8 @@ const SHORTCUT = reconnectShortcut(IS_MAC);
 interface ConnectionPanelProps {
   status: StatusSnapshot;
   connection: ConnectionSupport;
+  /** True once the link to main is lost: the panel shows the last known state, with no actions. */
+  stale: boolean;
   /** A failed connect, reconnect or disconnect, as the wizard service reported it. */
   error: string | undefined;
 }
@@ -35,9 +36,8 @@ interface ConnectionPanelProps {
  * Shows the tunnel at a glance: its state, server, address, traffic and the certificate's expiry,
  * with Connect, Reconnect and Disconnect enabled by the same predicates as everywhere else.
  */
-export function ConnectionPanel({ status, connection, error }: ConnectionPanelProps) {
+export function ConnectionPanel({ status, connection, stale, error }: ConnectionPanelProps) {
   const state = status.connectionState;
-  useReconnectShortcut(state);
 
   return (
     <section className="connection-panel" aria-labelledby="connection-heading">
@@ -79,7 +79,7 @@ export function ConnectionPanel({ status, connection, error }: ConnectionPanelPr
       </dl>
 
       {connection.available ? (
-        <ConnectionButtons state={state} />
+        <ConnectionButtons state={state} disabled={stale} />
       ) : (
         <p className="connection-unavailable" data-testid="status-connect-unavailable">
           {connection.reason}
@@ -129,8 +129,8 @@ function CertificateFact({ certificate }: { certificate: StatusSnapshot['certifi
   );
 }
 
-function ConnectionButtons({ state }: { state: ConnectionState }) {
-  const connectable = canConnect(state);
+function ConnectionButtons({ state, disabled }: { state: ConnectionState; disabled: boolean }) {
+  const connectable = canConnect(state) && !disabled;
 
   return (
     <div className="connection-buttons">
@@ -144,7 +144,7 @@ function ConnectionButtons({ state }: { state: ConnectionState }) {
       </button>
       <button
         type="button"
-        disabled={!canReconnect(state)}
+        disabled={disabled || !canReconnect(state)}
         aria-keyshortcuts={SHORTCUT.aria}
         onClick={() => void callMain('connection.reconnect', {})}
       >
@@ -152,36 +152,11 @@ function ConnectionButtons({ state }: { state: ConnectionState }) {
       </button>
       <button
         type="button"
-        disabled={!canDisconnect(state)}
+        disabled={disabled || !canDisconnect(state)}
         onClick={() => void callMain('connection.disconnect', {})}
       >
         Disconnect
       </button>
     </div>
   );
-}
-
-/**
- * Reconnects on Ctrl+Shift+R (Cmd+Shift+R on macOS) anywhere in the window. The browser's own
- * meaning of that shortcut, a reload that bypasses the cache, is prevented even when a
- * reconnect is not possible, so the key never reloads the app.
- */
-function useReconnectShortcut(state: ConnectionState): void {
-  const current = useRef(state);
-
-  useEffect(() => {
-    current.current = state;
-  }, [state]);
-
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (!isReconnectShortcut(event, IS_MAC)) return;
-      event.preventDefault();
-      if (event.repeat || !canReconnect(current.current)) return;
-      void callMain('connection.reconnect', {});
-    };
-
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, []);
 }

@@ -1,16 +1,19 @@
 import type { LayerView, NetworkStatusView } from '../../main/contract/status-state.ts';
-import { formatLatency } from '../../main/reach/judgement.ts';
 import { LatencyChart } from './latency-chart.tsx';
+import { changeNote, headlineLatency, layerValue } from './network-text.ts';
 import { LAYER_TONES, NETWORK_TONES, StatusShape } from './status-shape.tsx';
-import { formatClockTime, LAYER_STATUS_LABELS, NETWORK_STATUS_LABELS } from './status-text.ts';
+import { NETWORK_STATUS_LABELS } from './status-text.ts';
 
 /**
  * Renders one network: its status, latest latency, the layers of the path to it, its latency history,
- * when its status last changed and the sentence that explains where the path breaks.
+ * when its status last changed and the sentence that explains where the path breaks. The headline
+ * latency is muted unless the network is reachable, so a degraded network never looks healthy.
  */
 export function NetworkCard(props: { network: NetworkStatusView; checked: boolean }) {
   const { network, checked } = props;
   const headingId = `network-${network.networkId}-name`;
+  const latency = headlineLatency(network, checked);
+  const change = changeNote(network);
 
   return (
     <article
@@ -25,11 +28,15 @@ export function NetworkCard(props: { network: NetworkStatusView; checked: boolea
             <span className="network-via">via {network.viaName}</span>
           )}
         </div>
-        <span className="network-latency" data-testid="network-latency">
-          {checked && network.latencyMs !== undefined ? formatLatency(network.latencyMs) : '—'}
-          {checked && network.latencyMs === undefined ? (
-            <span className="visually-hidden">no answer</span>
-          ) : null}
+        <span
+          className={latency.muted ? 'network-latency latency-muted' : 'network-latency'}
+          data-testid="network-latency"
+          title={latency.note}
+        >
+          {latency.text}
+          {latency.note === undefined ? null : (
+            <span className="visually-hidden">, {latency.note}</span>
+          )}
         </span>
       </header>
 
@@ -40,7 +47,7 @@ export function NetworkCard(props: { network: NetworkStatusView; checked: boolea
         </span>
         {checked ? (
           <span data-testid="network-changed">
-            changed <time dateTime={network.changedAt}>{formatClockTime(network.changedAt)}</time>
+            {change.label} <time dateTime={network.changedAt}>{change.time}</time>
           </span>
         ) : (
           <span>not checked yet</span>
@@ -63,10 +70,7 @@ export function NetworkCard(props: { network: NetworkStatusView; checked: boolea
 }
 
 function LayerRow({ layer }: { layer: LayerView }) {
-  const value =
-    layer.status === 'up' && layer.latencyMs !== undefined
-      ? formatLatency(layer.latencyMs)
-      : LAYER_STATUS_LABELS[layer.status];
+  const value = layerValue(layer);
 
   return (
     <li className={`layer layer-${layer.status}`} title={layer.detail} data-layer={layer.layer}>

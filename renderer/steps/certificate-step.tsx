@@ -1,6 +1,6 @@
 import { Fingerprint } from '../components/fingerprint.tsx';
 import { StepFrame } from '../components/step-frame.tsx';
-import { callMain, useSnapshot } from '../wizard-store.ts';
+import { goToStep, useSnapshot } from '../wizard-store.ts';
 
 export function CertificateStep() {
   const { certificate } = useSnapshot();
@@ -11,11 +11,7 @@ export function CertificateStep() {
       title="Your certificate"
       lead="The certificate was checked: it is signed by your organisation’s CA, it belongs to the key on this computer, and it is valid now."
       actions={
-        <button
-          type="button"
-          className="primary"
-          onClick={() => void callMain('wizard.goTo', { step: 'install' })}
-        >
+        <button type="button" className="primary" onClick={() => void goToStep('install')}>
           Continue
         </button>
       }

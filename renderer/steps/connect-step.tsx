@@ -8,7 +8,7 @@ import {
 import type { TunnelCheckView, TunnelProbeView } from '../../main/contract/wizard-state.ts';
 import { StepError } from '../components/field-error.tsx';
 import { StepFrame } from '../components/step-frame.tsx';
-import { callMain, useSnapshot } from '../wizard-store.ts';
+import { callMain, goToStep, useSnapshot } from '../wizard-store.ts';
 
 const OUTCOME_LABELS: Record<TunnelProbeView['outcome'], string> = {
   reached: 'Reached',
@@ -26,14 +26,10 @@ export function ConnectStep() {
       lead={`Connect to ${organisation.name} and check that its networks answer through the VPN.`}
       actions={
         <>
-          <button type="button" onClick={() => void callMain('wizard.goTo', { step: 'install' })}>
+          <button type="button" onClick={() => void goToStep('install')}>
             Back
           </button>
-          <button
-            type="button"
-            className="primary"
-            onClick={() => void callMain('wizard.goTo', { step: 'done' })}
-          >
+          <button type="button" className="primary" onClick={() => void goToStep('done')}>
             Continue
           </button>
         </>

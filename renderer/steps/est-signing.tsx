@@ -4,7 +4,7 @@ import { Countdown } from '../components/countdown.tsx';
 import { FieldError, StepError } from '../components/field-error.tsx';
 import { ProgressList } from '../components/progress-list.tsx';
 import { StepFrame } from '../components/step-frame.tsx';
-import { callMain, useSnapshot } from '../wizard-store.ts';
+import { callMain, goToStep, useSnapshot } from '../wizard-store.ts';
 
 /** Signing by EST: credentials, then either the certificate or a pending request with a countdown. */
 export function EstSigning() {
@@ -34,11 +34,7 @@ export function EstSigning() {
         lead={`Your request goes to ${organisation.name}’s certificate authority at ${organisation.estUrl ?? 'its EST server'}.`}
         actions={
           <>
-            <button
-              type="button"
-              disabled={busy}
-              onClick={() => void callMain('wizard.goTo', { step: 'request' })}
-            >
+            <button type="button" disabled={busy} onClick={() => void goToStep('request')}>
               Back
             </button>
             <button type="submit" className="primary" disabled={busy}>

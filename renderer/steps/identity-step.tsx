@@ -1,29 +1,41 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 
+import type { WizardSnapshot } from '../../main/contract/wizard-state.ts';
 import { FieldError, StepError } from '../components/field-error.tsx';
 import { StepFrame } from '../components/step-frame.tsx';
-import { callMain, useSnapshot } from '../wizard-store.ts';
+import { callMain, goToStep, useSnapshot, useWizardStore } from '../wizard-store.ts';
 
 export function IdentityStep() {
   const snapshot = useSnapshot();
   const [name, setName] = useState(snapshot.identity.name);
   const [email, setEmail] = useState(snapshot.identity.email);
   const [saving, setSaving] = useState(false);
+  const nameInput = useRef<HTMLInputElement>(null);
+  const emailInput = useRef<HTMLInputElement>(null);
 
+  const errors = identityErrors(snapshot);
+  const nameError = errors.name;
+  const emailError = errors.email;
   const error = snapshot.error?.step === 'identity' ? snapshot.error : undefined;
-  const nameError = error?.field === 'name' ? error.message : undefined;
-  const emailError = error?.field === 'email' ? error.message : undefined;
   const locked = snapshot.identityLocked;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (locked) {
-      await callMain('wizard.goTo', { step: 'request' });
+      await goToStep('request');
       return;
     }
     setSaving(true);
     await callMain('wizard.saveIdentity', { name, email });
     setSaving(false);
+
+    // Main sends the new state before it replies, so the store contains this submit's errors now.
+    // Only a submit moves focus; an error restored on opening the step leaves it on the heading.
+    const latest = useWizardStore.getState().snapshot;
+    if (latest === undefined) return;
+    const after = identityErrors(latest);
+    if (after.name !== undefined) nameInput.current?.focus();
+    else if (after.email !== undefined) emailInput.current?.focus();
   };
 
   return (
@@ -33,7 +45,7 @@ export function IdentityStep() {
         lead={`Your certificate names you to ${snapshot.organisation.name}. Use the name and work email address your organisation knows.`}
         actions={
           <>
-            <button type="button" onClick={() => void callMain('wizard.goTo', { step: 'welcome' })}>
+            <button type="button" onClick={() => void goToStep('welcome')}>
               Back
             </button>
             <button type="submit" className="primary" disabled={saving}>
@@ -45,6 +57,7 @@ export function IdentityStep() {
         <div className="field">
           <label htmlFor="identity-name">Full name</label>
           <input
+            ref={nameInput}
             id="identity-name"
             name="name"
             autoComplete="name"
@@ -59,6 +72,7 @@ export function IdentityStep() {
         <div className="field">
           <label htmlFor="identity-email">Work email address</label>
           <input
+            ref={emailInput}
             id="identity-email"
             name="email"
             type="email"
@@ -85,4 +99,16 @@ export function IdentityStep() {
       </StepFrame>
     </form>
   );
+}
+
+/** Returns the error of each identity field; main reports every failing field at once. */
+function identityErrors(snapshot: WizardSnapshot): { name?: string; email?: string } {
+  const error = snapshot.error?.step === 'identity' ? snapshot.error : undefined;
+  if (error === undefined) return {};
+
+  const entries = error.fieldErrors ?? (error.field === undefined ? [] : [error]);
+  return {
+    name: entries.find((entry) => entry.field === 'name')?.message,
+    email: entries.find((entry) => entry.field === 'email')?.message,
+  };
 }

@@ -1,5 +1,5 @@
 import { StepFrame } from '../components/step-frame.tsx';
-import { callMain, useSnapshot } from '../wizard-store.ts';
+import { goToStep, useSnapshot } from '../wizard-store.ts';
 
 export function InstallStep() {
   const { profilePath } = useSnapshot();
@@ -10,17 +10,10 @@ export function InstallStep() {
       lead="Your VPN profile holds the certificate, your private key and the server settings in one file."
       actions={
         <>
-          <button
-            type="button"
-            onClick={() => void callMain('wizard.goTo', { step: 'certificate' })}
-          >
+          <button type="button" onClick={() => void goToStep('certificate')}>
             Back
           </button>
-          <button
-            type="button"
-            className="primary"
-            onClick={() => void callMain('wizard.goTo', { step: 'connect' })}
-          >
+          <button type="button" className="primary" onClick={() => void goToStep('connect')}>
             Continue
           </button>
         </>

@@ -2,7 +2,7 @@ import { useRef, useState, type DragEvent } from 'react';
 
 import { FieldError, StepError } from '../components/field-error.tsx';
 import { StepFrame } from '../components/step-frame.tsx';
-import { callMain, useSnapshot } from '../wizard-store.ts';
+import { callMain, goToStep, useSnapshot } from '../wizard-store.ts';
 
 const MAX_FILE_BYTES = 64 * 1024;
 
@@ -60,11 +60,7 @@ export function ManualSigning() {
       lead={`${organisation.name} signs requests by hand. Send your request, then bring back the signed certificate.`}
       actions={
         <>
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() => void callMain('wizard.goTo', { step: 'request' })}
-          >
+          <button type="button" disabled={busy} onClick={() => void goToStep('request')}>
             Back
           </button>
           <button

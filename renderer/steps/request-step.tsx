@@ -4,7 +4,7 @@ import { StepError } from '../components/field-error.tsx';
 import { Fingerprint } from '../components/fingerprint.tsx';
 import { ProgressList } from '../components/progress-list.tsx';
 import { StepFrame } from '../components/step-frame.tsx';
-import { callMain, useSnapshot } from '../wizard-store.ts';
+import { callMain, goToStep, useSnapshot } from '../wizard-store.ts';
 
 export function RequestStep() {
   const snapshot = useSnapshot();
@@ -25,11 +25,7 @@ export function RequestStep() {
       lead="Your private key is created on this computer and stays here. The request carries only your public key and details."
       actions={
         <>
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() => void callMain('wizard.goTo', { step: 'identity' })}
-          >
+          <button type="button" disabled={busy} onClick={() => void goToStep('identity')}>
             Back
           </button>
           {error === undefined ? (
@@ -37,7 +33,7 @@ export function RequestStep() {
               type="button"
               className="primary"
               disabled={snapshot.request === undefined || busy}
-              onClick={() => void callMain('wizard.goTo', { step: 'signing' })}
+              onClick={() => void goToStep('signing')}
             >
               Continue
             </button>

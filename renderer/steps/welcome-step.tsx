@@ -1,5 +1,5 @@
 import { StepFrame } from '../components/step-frame.tsx';
-import { callMain, useSnapshot } from '../wizard-store.ts';
+import { goToStep, useSnapshot } from '../wizard-store.ts';
 
 export function WelcomeStep() {
   const { organisation } = useSnapshot();
@@ -13,11 +13,7 @@ export function WelcomeStep() {
       title={`Connect to ${organisation.name}`}
       lead="This takes a few minutes. You can close the app at any point and continue later."
       actions={
-        <button
-          type="button"
-          className="primary"
-          onClick={() => void callMain('wizard.goTo', { step: 'identity' })}
-        >
+        <button type="button" className="primary" onClick={() => void goToStep('identity')}>
           Get started
         </button>
       }

@@ -10,8 +10,9 @@ import { startEstServer } from '../../demo-ca/est-server.ts';
 import { demoOrganisation } from '../../demo/demo-organisation.ts';
 import { generateStaticKey } from '../../demo/static-key.ts';
 import { ensurePrivateDirectory, writeFileAtomic } from '../../storage/secure-file.ts';
-import { UsageError } from '../cli-error.ts';
+import { untilInterrupted } from '../cancellation.ts';
 import { printJson } from '../context.ts';
+import { wholeNumberFromTo } from '../number-options.ts';
 import { readPassword } from '../password.ts';
 
 interface DemoCaOptions {
@@ -62,7 +63,7 @@ export function registerDemoCa(program: Command): void {
     .option('--json', 'print the server details as JSON on stdout')
     .action(async (options: DemoCaOptions) => {
       const directory = resolve(options.dir);
-      const port = integer(options.port, '--port', 0, 65535);
+      const port = wholeNumberFromTo(options.port, '--port', 0, 65535);
       const password = options.passwordFile
         ? await readPassword({ passwordFile: options.passwordFile }, '')
         : randomBytes(12).toString('base64url');
@@ -80,11 +81,11 @@ export function registerDemoCa(program: Command): void {
         username: options.username,
         password,
         behaviour: {
-          pendingPolls: integer(options.pending, '--pending', 0, 1000),
-          retryAfterSeconds: integer(options.retryAfter, '--retry-after', 1, 3600),
-          delayMs: integer(options.delay, '--delay', 0, 600_000),
+          pendingPolls: wholeNumberFromTo(options.pending, '--pending', 0, 1000),
+          retryAfterSeconds: wholeNumberFromTo(options.retryAfter, '--retry-after', 1, 3600),
+          delayMs: wholeNumberFromTo(options.delay, '--delay', 0, 600_000),
           ...(options.failStatus
-            ? { failStatus: integer(options.failStatus, '--fail-status', 400, 599) }
+            ? { failStatus: wholeNumberFromTo(options.failStatus, '--fail-status', 400, 599) }
             : {}),
         },
         log: (text: string) => process.stderr.write(text + '\n'),
@@ -127,21 +128,7 @@ export function registerDemoCa(program: Command): void {
         );
       }
 
-      await new Promise<void>((resolveStop) => {
-        const stop = () => resolveStop();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await untilInterrupted();
       await server.close();
     });
-}
-
-function integer(text: string, option: string, min: number, max: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(
-      `Invalid ${option} "${text}": expected a whole number from ${min} to ${max}.`,
-    );
-  }
-  return value;
 }

@@ -3,9 +3,15 @@ import type { Command } from 'commander';
 import { runDemo, type DemoReport } from '../../demo/run-demo.ts';
 import { createLogger, logFilePath, rotatingFileSink } from '../../log/logger.ts';
 import { formatDate } from '../../pki/certificate-check.ts';
+import { tcpOutcome } from '../../reach/prober.ts';
 import { withCancellation } from '../cancellation.ts';
 import { printJson } from '../context.ts';
 import { createProgress } from '../progress.ts';
+import { outcomeCells } from '../reachability-lines.ts';
+import { formatTable } from '../text-table.ts';
+
+// The same caps as the probe table, for names that come from the organisation file.
+const REACHABILITY_MAX_WIDTHS = [32, 48];
 
 export function registerDemo(program: Command): void {
   program
@@ -44,8 +50,9 @@ export function registerDemo(program: Command): void {
 
       const unreachable = report.reachability.filter((row) => !row.result.ok);
       if (unreachable.length > 0) {
+        const targets = unreachable.length === 1 ? 'demo target' : 'demo targets';
         throw new Error(
-          `${unreachable.length} demo target(s) did not answer: ${unreachable.map((row) => row.target).join(', ')}.`,
+          `${unreachable.length} ${targets} did not answer: ${unreachable.map((row) => row.target).join(', ')}.`,
         );
       }
     });
@@ -60,18 +67,15 @@ function printReport(report: DemoReport): void {
   const rows = report.reachability.map((row) => [
     row.network,
     row.target,
-    row.result.ok ? 'open' : row.result.reason,
-    `${row.result.latencyMs.toFixed(1)} ms`,
+    ...outcomeCells(tcpOutcome(row.result)),
   ]);
-  out.write(table(['NETWORK', 'TARGET', 'RESULT', 'LATENCY'], rows));
+  writeTable(out, [['NETWORK', 'TARGET', 'RESULT', 'LATENCY'], ...rows], REACHABILITY_MAX_WIDTHS);
 
   out.write('\nSummary:\n');
-  out.write(
-    table(
-      ['STEP', 'RESULT', 'TIME'],
-      report.steps.map((step) => [step.step, step.detail, `${step.seconds.toFixed(2)} s`]),
-    ),
-  );
+  writeTable(out, [
+    ['STEP', 'RESULT', 'TIME'],
+    ...report.steps.map((step) => [step.step, step.detail, `${step.seconds.toFixed(2)} s`]),
+  ]);
 
   out.write(
     `\nCertificate: ${report.certificate.subject}, valid until ${formatDate(new Date(report.certificate.notAfter))}\n`,
@@ -80,18 +84,20 @@ function printReport(report: DemoReport): void {
   out.write(
     `Everything the demo made is in ${report.workDirectory}; delete it when you are done.\n`,
   );
+  // The stand-in hosts lived in this process, so a later status finds the ports closed.
+  out.write(
+    'The demo\'s CA and stand-in hosts stopped with it, so "vpn-onboard status" on its data ' +
+      'directory finds their ports refusing connections; run "npm run web" to see the status ' +
+      'window with live demo networks.\n',
+  );
 }
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const format = (row: string[]) =>
-    '  ' +
-    row
-      .map((cell, column) => cell.padEnd(widths[column]!))
-      .join('  ')
-      .trimEnd() +
-    '\n';
-  return [header, ...rows].map(format).join('');
+function writeTable(
+  out: NodeJS.WriteStream,
+  rows: string[][],
+  maxWidths?: readonly (number | undefined)[],
+): void {
+  for (const line of formatTable(rows, { indent: '  ', maxWidths })) {
+    out.write(`${line}\n`);
+  }
 }

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -86,16 +87,21 @@ describe.skipIf(process.platform !== 'linux')('probe command', () => {
     expect(result.stdout).toMatch(
       /^Office +service +127\.0\.0\.1:\d+ \(Web server\) +up +[\d.]+ ms$/m,
     );
-    expect(result.stdout).toContain('Office is reachable (');
-    expect(result.stdout).toContain('Cloud is reachable (');
+    // The tunnel is down, so the loopback networks answer directly.
+    expect(result.stdout).toContain('Office is reachable directly, not through the VPN (');
+    expect(result.stdout).toContain('Cloud is reachable directly, not through the VPN (');
   });
 
-  it('prints the summary and the round as JSON', async () => {
+  it('prints the reachability and the round as JSON', async () => {
     const result = await cli(['probe', '--org', organisationPath, '--json']);
-    const output = JSON.parse(result.stdout) as { summary: ReachabilitySummary; round: ProbeRound };
+    const output = JSON.parse(result.stdout) as {
+      reachability: ReachabilitySummary;
+      round: ProbeRound;
+    };
 
-    expect(output.summary.tunnel).toEqual({ up: false, detail: 'openvpn is not running' });
-    expect(output.summary.networks.map((network) => network.status)).toEqual([
+    expect(Object.keys(output)).toEqual(['reachability', 'round']);
+    expect(output.reachability.tunnel).toEqual({ up: false, detail: 'openvpn is not running' });
+    expect(output.reachability.networks.map((network) => network.status)).toEqual([
       'reachable',
       'reachable',
     ]);
@@ -121,15 +127,82 @@ describe.skipIf(process.platform !== 'linux')('probe command', () => {
     const [status] = (await once(child, 'exit')) as [number | null];
 
     expect(JSON.parse(first)).toMatchObject({
-      summary: { networks: [{ status: 'reachable' }, {}] },
+      reachability: { networks: [{ status: 'reachable' }, {}] },
     });
     expect(status).toBe(0);
   });
 
-  it('rejects an interval that is not a positive number', async () => {
+  it('keeps watching until SIGINT', async () => {
+    const child = spawn(process.execPath, [
+      CLI,
+      'probe',
+      '--watch',
+      '--org',
+      organisationPath,
+      '--data-dir',
+      directory,
+    ]);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(child, 'exit') as Promise<[number | null]>;
+    await sleep(1_500);
+    const running = child.exitCode === null;
+    child.kill('SIGINT');
+    const [status] = await exited;
+
+    expect(running).toBe(true);
+    expect(status).toBe(0);
+    expect(stderr).toBe('');
+  });
+
+  it('rejects an interval that is not a number', async () => {
     const result = await cli(['probe', '--org', organisationPath, '--interval', 'soon']);
 
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe('error: Invalid --interval "soon": expected a positive number.\n');
+    expect(result.stderr).toBe(
+      'error: Invalid --interval "soon": expected a number of seconds greater than 0 and at most 86400.\n',
+    );
+  });
+
+  it('rejects an interval over a day', async () => {
+    const result = await cli(['probe', '--org', organisationPath, '--watch', '--interval', '1e9']);
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      'error: Invalid --interval "1e9": expected a number of seconds greater than 0 and at most 86400.\n',
+    );
+  });
+
+  it.each(['1e12', '60001', '0', '-5', 'Infinity', ''])(
+    'rejects the timeout "%s"',
+    async (timeout) => {
+      const result = await cli(['probe', '--org', organisationPath, '--timeout', timeout]);
+
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(
+        `error: Invalid --timeout "${timeout}": expected a number of milliseconds greater than 0 and at most 60000.\n`,
+      );
+    },
+  );
+
+  it('cuts a long network name in the table only', async () => {
+    const longName = `Office ${'x'.repeat(293)}`;
+    const organisation = JSON.parse(await readFile(organisationPath, 'utf8')) as {
+      networks: { name: string }[];
+    };
+    organisation.networks[0]!.name = longName;
+    const longNamePath = join(directory, 'long-name.json');
+    await writeFile(longNamePath, JSON.stringify(organisation));
+
+    const table = await cli(['probe', '--org', longNamePath]);
+    const json = await cli(['probe', '--org', longNamePath, '--json']);
+    const header = table.stdout.split('\n').find((line) => line.startsWith('NETWORK'));
+    const row = table.stdout.split('\n').find((line) => line.startsWith('Office x'));
+    const output = JSON.parse(json.stdout) as { reachability: ReachabilitySummary };
+
+    expect(header?.indexOf('LAYER')).toBe(34);
+    expect(row?.slice(0, 34)).toBe(`Office ${'x'.repeat(24)}…  `);
+    expect(table.stdout).toContain(`${longName} is reachable directly`);
+    expect(output.reachability.networks[0]?.name).toBe(longName);
   });
 });

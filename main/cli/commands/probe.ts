@@ -6,7 +6,6 @@ import {
   readProcessRecord,
 } from '../../connect/process-record.ts';
 import type { OrganisationFile } from '../../org/schema.ts';
-import { formatLatency } from '../../reach/judgement.ts';
 import { createNetworkProber } from '../../reach/network-prober.ts';
 import type {
   ProbeRound,
@@ -19,8 +18,7 @@ import {
   DEFAULT_INTERVAL_MS,
   ReachabilityMonitor,
 } from '../../reach/reachability-monitor.ts';
-import { withCancellation } from '../cancellation.ts';
-import { UsageError } from '../cli-error.ts';
+import { untilInterrupted } from '../cancellation.ts';
 import {
   createContext,
   printJson,
@@ -28,6 +26,9 @@ import {
   type CommandContext,
   type CommonOptions,
 } from '../context.ts';
+import { positiveNumberUpTo } from '../number-options.ts';
+import { outcomeCells } from '../reachability-lines.ts';
+import { formatTable } from '../text-table.ts';
 import { addCommonOptions } from './shared-options.ts';
 
 interface ProbeOptions extends CommonOptions {
@@ -37,6 +38,12 @@ interface ProbeOptions extends CommonOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 2_000;
+// A reply that takes longer than a minute is as good as none.
+const MAX_TIMEOUT_MS = 60_000;
+const MAX_INTERVAL_SECONDS = 86_400;
+// Names come from the organisation file and may be long; the explanations below the table and
+// --json keep them whole. The RESULT column stays whole too, because it carries the reasons.
+const PROBE_TABLE_MAX_WIDTHS = [32, undefined, 48];
 
 export function registerProbe(program: Command): void {
   const command = program
@@ -55,19 +62,25 @@ export function registerProbe(program: Command): void {
     )
     .option(
       '--interval <seconds>',
-      'seconds between rounds with --watch while the tunnel is up',
+      `seconds between rounds with --watch while the tunnel is up, at most ${MAX_INTERVAL_SECONDS}`,
       String(DEFAULT_INTERVAL_MS / 1000),
     )
     .option(
       '--timeout <ms>',
-      'milliseconds each echo request or TCP connect waits',
+      `milliseconds each echo request or TCP connect waits, at most ${MAX_TIMEOUT_MS}`,
       String(DEFAULT_TIMEOUT_MS),
     )
     .action(async (options: ProbeOptions) => {
       const context = createContext(options);
       const organisation = await resolveOrganisation(options.org, context.dataDir);
-      const intervalMs = positiveNumber(options.interval, '--interval') * 1000;
-      const timeoutMs = positiveNumber(options.timeout, '--timeout');
+      const intervalMs =
+        positiveNumberUpTo(options.interval, '--interval', MAX_INTERVAL_SECONDS, 'seconds') * 1000;
+      const timeoutMs = positiveNumberUpTo(
+        options.timeout,
+        '--timeout',
+        MAX_TIMEOUT_MS,
+        'milliseconds',
+      );
       // While watching, one ip process serves every round's route lookups and one xargs starts
       // fping, so rounds start no process from Node.
       const prober = createNetworkProber({
@@ -101,9 +114,7 @@ export function registerProbe(program: Command): void {
       });
       monitor.start();
 
-      await withCancellation(
-        (signal) => new Promise((resolve) => signal.addEventListener('abort', resolve)),
-      );
+      await untilInterrupted();
       monitor.stop();
       prober.close();
     });
@@ -126,15 +137,16 @@ function printResult(
   context: CommandContext,
   organisation: OrganisationFile,
   round: ProbeRound,
-  summary: ReachabilitySummary,
+  reachability: ReachabilitySummary,
   watch: boolean,
 ): void {
+  // The same top-level key as `status --json`, so scripts read both alike.
   if (context.json && watch) {
-    context.out.write(`${JSON.stringify({ summary, round })}\n`);
+    context.out.write(`${JSON.stringify({ reachability, round })}\n`);
     return;
   }
   if (context.json) {
-    printJson(context, { summary, round });
+    printJson(context, { reachability, round });
     return;
   }
 
@@ -152,41 +164,17 @@ function printResult(
     );
   }
 
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   const out = context.out;
   out.write(`Reachability at ${round.startedAt} (${round.tunnel.detail})\n`);
-  for (const row of rows) {
-    out.write(
-      row
-        .map((cell, column) => cell.padEnd(widths[column]!))
-        .join('  ')
-        .trimEnd() + '\n',
-    );
+  for (const line of formatTable(rows, { maxWidths: PROBE_TABLE_MAX_WIDTHS })) {
+    out.write(`${line}\n`);
   }
   out.write('\n');
-  for (const network of summary.networks) out.write(`${network.explanation}\n`);
+  for (const network of reachability.networks) out.write(`${network.explanation}\n`);
 }
 
 function sampleRow(sample: ProbeSample, network: string): string[] {
   const target = sample.port === undefined ? sample.address : `${sample.address}:${sample.port}`;
   const labelled = sample.name === undefined ? target : `${target} (${sample.name})`;
-  const outcome = sample.outcome;
-  switch (outcome.status) {
-    case 'up':
-      return [network, sample.layer, labelled, 'up', formatLatency(outcome.latencyMs)];
-    case 'closed':
-      return [network, sample.layer, labelled, 'refused', formatLatency(outcome.latencyMs)];
-    case 'down':
-      return [network, sample.layer, labelled, `down: ${outcome.reason}`, ''];
-    case 'no-route':
-      return [network, sample.layer, labelled, outcome.reason, ''];
-  }
-}
-
-function positiveNumber(value: string, option: string): number {
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) {
-    throw new UsageError(`Invalid ${option} "${value}": expected a positive number.`);
-  }
-  return number;
+  return [network, sample.layer, labelled, ...outcomeCells(sample.outcome)];
 }

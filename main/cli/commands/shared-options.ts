@@ -1,22 +1,24 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 
 import type { Identity } from '../../enroll/identity.ts';
 import { UsageError } from '../cli-error.ts';
 
 /** Adds --org, --data-dir and --json, which every command takes. */
 export function addCommonOptions(command: Command): Command {
-  return command
-    .option(
-      '--org <file>',
-      'organisation file, JSON or YAML (default: the organisation already enrolled)',
-    )
-    .addOption(
-      new Option(
+  return (
+    command
+      .option(
+        '--org <file>',
+        'organisation file, JSON or YAML (default: the organisation already enrolled)',
+      )
+      // VPN_ONBOARD_HOME is read in resolveDataDir rather than with Option.env, because Commander
+      // would pass an empty variable on as an empty --data-dir, which is rejected.
+      .option(
         '--data-dir <dir>',
-        'where keys, requests and profiles live (default: the app data folder)',
-      ).env('VPN_ONBOARD_HOME'),
-    )
-    .option('--json', 'print the result as JSON on stdout');
+        'where keys, requests and profiles live (default: $VPN_ONBOARD_HOME, else the app data folder)',
+      )
+      .option('--json', 'print the result as JSON on stdout')
+  );
 }
 
 export interface IdentityOptions {

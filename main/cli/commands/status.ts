@@ -1,17 +1,18 @@
 import type { Command } from 'commander';
 
 import type { ConnectionState } from '../../connect/connection-state.ts';
+import { loadOrganisationFile } from '../../org/load-organisation.ts';
 import type { OrganisationFile } from '../../org/schema.ts';
 import { createNetworkProber, type NetworkProber } from '../../reach/network-prober.ts';
 import { tunnelStatusOf } from '../../reach/prober.ts';
 import { ReachabilityMonitor } from '../../reach/reachability-monitor.ts';
 import type { ReachabilitySummary } from '../../reach/reachability.ts';
-import { withCancellation } from '../cancellation.ts';
+import { untilInterrupted } from '../cancellation.ts';
 import { createDriver, stateLine } from '../connection.ts';
 import {
   createContext,
+  findEnrolledOrganisation,
   printJson,
-  resolveOrganisation,
   type CommandContext,
   type CommonOptions,
 } from '../context.ts';
@@ -29,8 +30,8 @@ export function registerStatus(program: Command): void {
     .description(
       'Print the state of the tunnel and whether each network of the organisation is reachable. ' +
         'With --watch, keep printing each change of either (one JSON object a line with --json: ' +
-        'a state, or {"reachability": ...}) until Ctrl-C; while watching, an openvpn that exits ' +
-        'on its own is restarted.',
+        'a state, {"reachability": ...} or {"reachabilityNotChecked": "reason"}) until Ctrl-C; ' +
+        'while watching, an openvpn that exits on its own is restarted.',
     );
   addCommonOptions(command);
   command
@@ -38,14 +39,19 @@ export function registerStatus(program: Command): void {
     .option('--no-probe', 'print only the state of the tunnel, without probing the networks');
   command.action(async (options: StatusOptions) => {
     const context = createContext(options);
+    // The organisation comes first, so an --org that cannot be loaded fails before attaching.
+    const target = options.probe ? await findOrganisation(context, options.org) : {};
+    if (target.notChecked !== undefined) {
+      context.err.write(`Reachability not checked: ${target.notChecked}\n`);
+    }
+    const organisation = target.organisation;
     const driver = createDriver(context);
     const state = await driver.recover({ stopUnresponsive: false });
-    const organisation = options.probe ? await findOrganisation(context, options.org) : undefined;
 
     if (options.watch !== true) {
       await driver.detach();
       const summary = organisation === undefined ? undefined : await probeOnce(organisation, state);
-      printStatus(context, state, summary);
+      printStatus(context, state, summary, target.notChecked);
       return;
     }
 
@@ -54,6 +60,9 @@ export function registerStatus(program: Command): void {
       else context.out.write(`${new Date().toISOString()} ${stateLine(next)}\n`);
     };
     printState(state);
+    if (context.json && target.notChecked !== undefined) {
+      context.out.write(`${JSON.stringify({ reachabilityNotChecked: target.notChecked })}\n`);
+    }
     const monitor =
       organisation === undefined ? undefined : watchReachability(context, organisation, driver);
     const unsubscribe = driver.onState((next) => {
@@ -61,9 +70,7 @@ export function registerStatus(program: Command): void {
       monitor?.monitor.connectionChanged(next);
     });
 
-    await withCancellation(
-      (signal) => new Promise((resolve) => signal.addEventListener('abort', resolve)),
-    );
+    await untilInterrupted();
     unsubscribe();
     monitor?.monitor.stop();
     monitor?.prober.close();
@@ -71,21 +78,33 @@ export function registerStatus(program: Command): void {
   });
 }
 
+/** The organisation whose networks to probe, or why none is probed. */
+interface ProbeTarget {
+  organisation?: OrganisationFile;
+  notChecked?: string;
+}
+
 /**
- * Returns the organisation whose networks to probe, or undefined when none can be found. The
- * state is worth printing without it, so the reason goes to stderr instead of failing.
+ * Loads the organisation whose networks to probe. An --org that cannot be loaded fails the
+ * command, as it does for `probe`. Without --org, a data directory with no or several enrolled
+ * organisations still gets its tunnel state printed, with the reason reachability is missing.
  */
 async function findOrganisation(
   context: CommandContext,
   option: string | undefined,
-): Promise<OrganisationFile | undefined> {
-  try {
-    return await resolveOrganisation(option, context.dataDir);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    context.err.write(`Reachability not checked: ${message}\n`);
-    return undefined;
+): Promise<ProbeTarget> {
+  if (option !== undefined) return { organisation: await loadOrganisationFile(option) };
+
+  const enrolled = await findEnrolledOrganisation(context.dataDir);
+  if (enrolled.organisation !== undefined) return { organisation: enrolled.organisation };
+  if (enrolled.problem === 'none') {
+    return {
+      notChecked: `no organisation is enrolled in ${context.dataDir} yet; pass --org FILE to check its networks.`,
+    };
   }
+  return {
+    notChecked: `${context.dataDir} contains several organisations (${enrolled.ids.join(', ')}); pass --org FILE to pick the one whose networks to check.`,
+  };
 }
 
 async function probeOnce(
@@ -133,9 +152,14 @@ function printStatus(
   context: CommandContext,
   state: ConnectionState,
   summary: ReachabilitySummary | undefined,
+  notChecked: string | undefined,
 ): void {
   if (context.json) {
-    printJson(context, summary === undefined ? { state } : { state, reachability: summary });
+    printJson(context, {
+      state,
+      ...(summary === undefined ? {} : { reachability: summary }),
+      ...(notChecked === undefined ? {} : { reachabilityNotChecked: notChecked }),
+    });
     return;
   }
 
