@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, session } from 'electron';
 import { resolveOrganisation } from '../cli/context.ts';
 import { suggestedName } from '../enroll/identity.ts';
 import { createLogger, logFilePath, rotatingFileSink } from '../log/logger.ts';
+import { canDisconnect } from '../connect/connection-state.ts';
 import { desktopConnection } from '../services/host-connection.ts';
 import { createHostServices } from '../services/host-services.ts';
 import { resolveDataDir } from '../storage/data-dir.ts';
@@ -44,7 +45,13 @@ if (claimSingleInstance(app, () => mainWindow)) {
   app.on('before-quit', () => {
     quitting = true;
   });
-  app.whenReady().then(start, fail);
+  // macOS brings an app back through its dock icon, not a second launch.
+  app.on('activate', () => {
+    mainWindow?.show();
+  });
+  // A rejection from start itself must reach fail too, or the app would hold the single-instance
+  // lock with no window and no error shown.
+  app.whenReady().then(start).catch(fail);
 }
 
 async function start(): Promise<void> {
@@ -100,6 +107,24 @@ async function start(): Promise<void> {
   });
   const stopFollowing = followStatus(services.status, (inputs) => presenter.update(inputs));
 
+  // Every way of quitting (the tray's Quit, Cmd+Q, closing the window without a tray) stops a
+  // running tunnel first, so no tunnel is left up without an app that shows it.
+  let tunnelStopped = false;
+  app.on('before-quit', (event) => {
+    if (tunnelStopped || !canDisconnect(services.status.snapshot().connectionState)) return;
+
+    event.preventDefault();
+    tunnelStopped = true;
+    services.wizard
+      .disconnect()
+      .catch((error: unknown) =>
+        log.warn('Failed to disconnect before quitting', {
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      )
+      .finally(() => app.quit());
+  });
+
   // Closing the window only hides it while the tray can bring it back, so Quit is the way out.
   mainWindow.on('close', (event) => {
     if (appTray === undefined || quitting) return;
@@ -107,7 +132,12 @@ async function start(): Promise<void> {
     mainWindow?.hide();
   });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
+  // A session ending (log out, shutdown on Windows) must not be held up by the hide above.
+  mainWindow.on('session-end', () => {
+    quitting = true;
+  });
   mainWindow.on('closed', () => {
+    mainWindow = undefined;
     stopFollowing();
     presenter.dispose();
     appTray?.destroy();

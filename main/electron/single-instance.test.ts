@@ -26,12 +26,13 @@ describe('single instance', () => {
     expect(app.quit).toHaveBeenCalled();
   });
 
-  it('focuses the first window on a second launch', () => {
+  it('shows a hidden window on a second launch', () => {
     const app = fakeApp(true);
     const window = {
       isDestroyed: () => false,
       isMinimized: () => true,
       restore: vi.fn(),
+      show: vi.fn(),
       focus: vi.fn(),
     };
 
@@ -39,6 +40,7 @@ describe('single instance', () => {
     app.listeners.get('second-instance')?.();
 
     expect(window.restore).toHaveBeenCalled();
+    expect(window.show).toHaveBeenCalled();
     expect(window.focus).toHaveBeenCalled();
   });
 });
