@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { judgeOwnLayers, judgeRound } from './judgement.ts';
-import type { ProbeOutcome, ProbeRound, ProbeSample } from './reachability.ts';
+import type { ProbeOutcome, ProbeRound, ProbeSample, RoutePath } from './reachability.ts';
 
 const VLAN = { id: 'office-vlan', name: 'Office VLAN 440', gateway: '192.168.100.2' };
 const AZURE = { id: 'azure', name: 'Azure VNet', gateway: '192.168.200.1', via: 'office-vlan' };
@@ -51,6 +51,11 @@ function service(
     outcome,
     ...(name === undefined ? {} : { name }),
   };
+}
+
+/** Marks samples as sent on `path`, as the prober records for every probe it sends. */
+function sentOn(path: RoutePath, samples: ProbeSample[]): ProbeSample[] {
+  return samples.map((sample) => ({ ...sample, path }));
 }
 
 function round(samples: ProbeSample[], options: Partial<ProbeRound> = {}): ProbeRound {
@@ -220,11 +225,11 @@ describe('network judgement', () => {
   });
 });
 
-describe('network judgement while the tunnel is down', () => {
+describe('network judgement of direct routes', () => {
   const tunnelDown = { tunnel: { up: false, detail: 'Disconnected' } };
 
   it('says a reachable network answers directly', () => {
-    const verdict = judgeOwnLayers(VLAN, round(vlanUp, tunnelDown));
+    const verdict = judgeOwnLayers(VLAN, round(sentOn('direct', vlanUp), tunnelDown));
 
     expect(verdict.status).toBe('reachable');
     expect(verdict.latencyMs).toBe(0.4);
@@ -237,7 +242,9 @@ describe('network judgement while the tunnel is down', () => {
     const verdict = judgeOwnLayers(
       VLAN,
       round(
-        [gateway('office-vlan', '192.168.100.2', { status: 'up', latencyMs: 0.03 })],
+        sentOn('direct', [
+          gateway('office-vlan', '192.168.100.2', { status: 'up', latencyMs: 0.03 }),
+        ]),
         tunnelDown,
       ),
     );
@@ -252,11 +259,11 @@ describe('network judgement while the tunnel is down', () => {
     const verdict = judgeOwnLayers(
       LEGACY,
       round(
-        [
+        sentOn('direct', [
           host('legacy', '192.168.101.5', DOWN),
           service('legacy', '192.168.101.5', 22, { status: 'up', latencyMs: 2 }),
           service('legacy', '192.168.101.5', 23, CLOSED),
-        ],
+        ]),
         tunnelDown,
       ),
     );
@@ -270,7 +277,10 @@ describe('network judgement while the tunnel is down', () => {
   it('says a degraded network answers directly', () => {
     const verdict = judgeOwnLayers(
       VLAN,
-      round([...vlanUp, host('office-vlan', '192.168.100.20', DOWN, 'Printer')], tunnelDown),
+      round(
+        sentOn('direct', [...vlanUp, host('office-vlan', '192.168.100.20', DOWN, 'Printer')]),
+        tunnelDown,
+      ),
     );
 
     expect(verdict.status).toBe('degraded');
@@ -279,8 +289,42 @@ describe('network judgement while the tunnel is down', () => {
     );
   });
 
-  it('keeps the plain sentence while the tunnel is up', () => {
-    const verdict = judgeOwnLayers(VLAN, round(vlanUp));
+  it('says directly while the tunnel is up', () => {
+    const verdict = judgeOwnLayers(VLAN, round(sentOn('direct', vlanUp)));
+
+    expect(verdict.explanation).toBe(
+      'Office VLAN 440 is reachable directly, not through the VPN (0.4 ms).',
+    );
+  });
+
+  it('says directly for this machine', () => {
+    const verdict = judgeOwnLayers(VLAN, round(sentOn('local', vlanUp), tunnelDown));
+
+    expect(verdict.explanation).toBe(
+      'Office VLAN 440 is reachable directly, not through the VPN (0.4 ms).',
+    );
+  });
+
+  it('keeps the plain sentence through the tunnel', () => {
+    const verdict = judgeOwnLayers(VLAN, round(sentOn('tunnel', vlanUp)));
+
+    expect(verdict.explanation).toBe('Office VLAN 440 is reachable (0.4 ms).');
+  });
+
+  it('keeps the plain sentence for mixed paths', () => {
+    const [first, ...rest] = vlanUp;
+    const samples = [
+      ...sentOn('direct', first === undefined ? [] : [first]),
+      ...sentOn('tunnel', rest),
+    ];
+    const verdict = judgeOwnLayers(VLAN, round(samples));
+
+    expect(verdict.explanation).toBe('Office VLAN 440 is reachable (0.4 ms).');
+  });
+
+  it('does not say directly from the tunnel state alone', () => {
+    // Samples without a recorded path, such as a round read from an older version.
+    const verdict = judgeOwnLayers(VLAN, round(vlanUp, tunnelDown));
 
     expect(verdict.explanation).toBe('Office VLAN 440 is reachable (0.4 ms).');
   });
@@ -308,7 +352,7 @@ describe('network judgement while the tunnel is down', () => {
       gateway('azure', '192.168.200.1', UP),
       host('azure', '192.168.200.4', { status: 'up', latencyMs: 3 }),
     ];
-    const summary = judgeRound([VLAN, AZURE], round(samples, tunnelDown));
+    const summary = judgeRound([VLAN, AZURE], round(sentOn('direct', samples), tunnelDown));
 
     expect(summary.networks.map((network) => network.explanation)).toEqual([
       'Office VLAN 440 is reachable directly, not through the VPN (0.4 ms).',

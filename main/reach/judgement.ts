@@ -93,9 +93,10 @@ export function judgeOwnLayers(network: NetworkInput, round: ProbeRound): Networ
   const latencyMs = lowestLatency(samples);
   const withLatency = latencyMs === undefined ? {} : { latencyMs };
   const gatewayAnswers = gateway !== undefined && answered(gateway.outcome);
-  // The route rule lets probes out only through the tunnel or a directly connected interface,
-  // so a network that replies while the tunnel is down was reached directly, like an office LAN.
-  const direct = !round.tunnel.up;
+  // Each probe that was sent records the route it took, so a network whose probes all went to a
+  // directly connected interface, like an office LAN, is described as reached without the VPN,
+  // whether the tunnel is up or not.
+  const direct = routed.every((sample) => sample.path === 'direct' || sample.path === 'local');
   const degradedPrefix = direct
     ? `${network.name} is degraded (reached directly, not through the VPN)`
     : `${network.name} is degraded`;

@@ -188,4 +188,25 @@ describe('line process', () => {
     await expect(running).rejects.toThrow('closed by the test');
     await waitUntil(() => !isRunning(pid));
   });
+
+  it('rejects a batch queued before close', async () => {
+    child = new LineProcess(childOptions());
+    const running = child.run(collect('silent\n'));
+    const queued = child.run(collect('out done\n'));
+    await waitUntil(() => child?.pid !== undefined);
+    child.close(new Error('closed by the test'));
+
+    await expect(running).rejects.toThrow('closed by the test');
+    await expect(queued).rejects.toThrow('closed by the test');
+    expect(child.pid).toBeUndefined();
+  });
+
+  it('starts no child for a batch after close', async () => {
+    child = new LineProcess(childOptions());
+    await child.run(collect('out done\n'));
+    child.close(new Error('closed by the test'));
+
+    await expect(child.run(collect('out done\n'))).rejects.toThrow('closed by the test');
+    expect(child.pid).toBeUndefined();
+  });
 });

@@ -43,10 +43,14 @@ export class LineProcess {
   private child: ChildProcessWithoutNullStreams | undefined;
   private pending: PendingBatch | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private closed: Error | undefined;
 
   constructor(private readonly options: LineProcessOptions) {}
 
-  /** Runs `batch` after every batch requested before it has settled. */
+  /**
+   * Runs `batch` after every batch requested before it has settled. After `close`, the batch is
+   * rejected with the error given to `close` and no child starts.
+   */
   run<T>(batch: LineBatch<T>): Promise<T> {
     const next = this.queue.then(() => this.send(batch));
     this.queue = next.catch(() => undefined);
@@ -58,8 +62,12 @@ export class LineProcess {
     return this.child?.pid;
   }
 
-  /** Ends the child's input, so it exits, and rejects the batch in progress with `error`. */
+  /**
+   * Ends the child's input, so it exits, and rejects the batch in progress and every later batch,
+   * queued or new, with `error`.
+   */
   close(error: Error): void {
+    this.closed ??= error;
     const child = this.child;
     this.child = undefined;
     child?.stdin.end();
@@ -67,6 +75,8 @@ export class LineProcess {
   }
 
   private send<T>(batch: LineBatch<T>): Promise<T> {
+    // A batch queued before close would otherwise start a child that nothing ends.
+    if (this.closed !== undefined) return Promise.reject(this.closed);
     const child = this.child ?? this.start();
 
     return new Promise<T>((resolve, reject) => {

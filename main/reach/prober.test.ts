@@ -17,6 +17,28 @@ const NETWORKS = [
   },
 ];
 
+/** Builds a runner whose `ip -batch` returns a route through `dev` for every address, and whose fping gets replies. */
+function routedThrough(dev: string, prefsrc: string, sent: string[] = []): CommandRunner {
+  return (command, args, options) => {
+    if (command === 'ip') {
+      const lines = (options.input ?? '')
+        .trim()
+        .split('\n')
+        .map((line) => line.replace('route get ', ''))
+        .map((dst) => JSON.stringify([{ dst, gateway: '192.168.102.1', dev, prefsrc }]));
+      return Promise.resolve({ stdout: lines.join('\n'), stderr: '', exitCode: 0 });
+    }
+    const hosts = args.filter((arg) => arg.startsWith('192.'));
+    sent.push(...hosts);
+    const stderr = hosts
+      .map((host) => `${host} : xmt/rcv/%loss = 1/1/0%, min/avg/max = 0.5/0.5/0.5`)
+      .join('\n');
+    return Promise.resolve({ stdout: '', stderr, exitCode: 0 });
+  };
+}
+
+const NO_INTERFACES = () => ({});
+
 describe('probe plan', () => {
   it('lists the gateway, each host once and each port', () => {
     expect(planProbes(NETWORKS).map((probe) => probe.key)).toEqual([
@@ -44,6 +66,7 @@ describe('tunnel status', () => {
     });
 
     expect(degraded.up).toBe(true);
+    expect(degraded.address).toBe('192.168.102.2');
   });
 
   it('is down while disconnected or connecting', () => {
@@ -94,30 +117,13 @@ describe('probe round', () => {
   });
 
   it('probes the VPN gateway that tunnel routes go through', async () => {
-    const run: CommandRunner = (command, args, options) => {
-      if (command === 'ip') {
-        const lines = (options.input ?? '')
-          .trim()
-          .split('\n')
-          .map((line) => line.replace('route get ', ''))
-          .map((dst) =>
-            JSON.stringify([
-              { dst, gateway: '192.168.102.1', dev: 'tun0', prefsrc: '192.168.102.2' },
-            ]),
-          );
-        return Promise.resolve({ stdout: lines.join('\n'), stderr: '', exitCode: 0 });
-      }
-      const hosts = args.filter((arg) => arg.startsWith('192.'));
-      const stderr = hosts
-        .map((host) => `${host} : xmt/rcv/%loss = 1/1/0%, min/avg/max = 0.5/0.5/0.5`)
-        .join('\n');
-      return Promise.resolve({ stdout: '', stderr, exitCode: 0 });
-    };
+    const run = routedThrough('tun0', '192.168.102.2');
 
     const round = await runProbeRound({
       networks: NETWORKS,
-      tunnel: { up: true, detail: 'Connected' },
+      tunnel: { up: true, detail: 'Connected', address: '192.168.102.2' },
       run,
+      interfaces: NO_INTERFACES,
       icmpTool: { kind: 'fping', path: '/usr/bin/fping' },
       tcp: (_host, port) =>
         Promise.resolve(
@@ -138,6 +144,72 @@ describe('probe round', () => {
       'up',
       'closed',
     ]);
+    expect(round.samples.map((sample) => sample.path)).toEqual([
+      'tunnel',
+      'tunnel',
+      'tunnel',
+      'tunnel',
+    ]);
+  });
+
+  it('sends nothing through a foreign tunnel while ours is down', async () => {
+    const sent: string[] = [];
+    const connects: string[] = [];
+
+    const round = await runProbeRound({
+      networks: NETWORKS,
+      tunnel: { up: false, detail: 'Disconnected' },
+      run: routedThrough('tun0', '10.64.0.5', sent),
+      interfaces: NO_INTERFACES,
+      icmpTool: { kind: 'fping', path: '/usr/bin/fping' },
+      tcp: (host, port) => {
+        connects.push(`${host}:${port}`);
+        return Promise.resolve({ ok: true, latencyMs: 1 });
+      },
+      platform: 'linux',
+    });
+
+    expect(sent).toEqual([]);
+    expect(connects).toEqual([]);
+    expect(round.vpnGateway).toBeUndefined();
+    expect(round.samples[0]?.outcome).toEqual({
+      status: 'no-route',
+      reason:
+        "no route through the VPN: 192.168.100.2 would go through tun0, which is not this app's tunnel",
+    });
+    expect(round.samples[0]?.path).toBeUndefined();
+  });
+
+  it('finds our tunnel device from its address', async () => {
+    // Both VPNs' routes name the same source address, but only tun1 has it.
+    const interfaces = () => ({
+      tun1: [
+        {
+          address: '192.168.102.2',
+          netmask: '255.255.254.0',
+          family: 'IPv4' as const,
+          mac: '00:00:00:00:00:00',
+          internal: false,
+          cidr: '192.168.102.2/23',
+        },
+      ],
+    });
+
+    const round = await runProbeRound({
+      networks: NETWORKS,
+      tunnel: { up: true, detail: 'Connected', address: '192.168.102.2' },
+      run: routedThrough('tun0', '192.168.102.2'),
+      interfaces,
+      icmpTool: { kind: 'fping', path: '/usr/bin/fping' },
+      tcp: () => Promise.resolve({ ok: true, latencyMs: 1 }),
+      platform: 'linux',
+    });
+
+    expect(round.samples[0]?.outcome).toEqual({
+      status: 'no-route',
+      reason:
+        "no route through the VPN: 192.168.100.2 would go through tun0, which is not this app's tunnel (tun1)",
+    });
   });
 
   describe('on loopback', () => {
@@ -163,6 +235,7 @@ describe('probe round', () => {
 
         for (const sample of round.samples) {
           expect(sample.outcome.status, sample.key).toBe('up');
+          expect(sample.path, sample.key).toBe('local');
         }
       },
     );

@@ -13,6 +13,7 @@ import {
   type RouteSource,
 } from './route-lookup.ts';
 import { probeTcp, type TcpProbeResult } from './tcp-probe.ts';
+import { withTunnelDevice, type InterfaceList } from './tunnel-identity.ts';
 
 /** One target to probe in every round. */
 export interface PlannedProbe {
@@ -43,6 +44,8 @@ export interface ProbeRoundOptions {
   pinger?: (addresses: string[], timeoutMs: number) => Promise<Map<string, IcmpResult>>;
   tcp?: (host: string, port: number, timeoutMs: number) => Promise<TcpProbeResult>;
   platform?: NodeJS.Platform;
+  /** The machine's interfaces, to find the tunnel's device from its address; `os.networkInterfaces` by default. */
+  interfaces?: InterfaceList;
   now?: () => Date;
 }
 
@@ -101,14 +104,17 @@ export function planProbes(networks: NetworkInput[]): PlannedProbe[] {
  * because its device and routes exist, so the round can show which networks still respond.
  */
 export function tunnelStatusOf(state: ConnectionState): TunnelStatus {
-  const up = state.status === 'connected' || state.status === 'degraded';
-  return { up, detail: describeState(state) };
+  if (state.status === 'connected' || state.status === 'degraded') {
+    return { up: true, detail: describeState(state), address: state.tunnelAddress };
+  }
+  return { up: false, detail: describeState(state) };
 }
 
 /**
  * Runs one round: looks up the route of every target, probes only those the route rule allows
- * (the others get `no-route` and nothing is sent), and the VPN gateway when the tunnel routes
- * through one. Echo requests and TCP connects run in parallel, bounded by `concurrency`.
+ * (the others get `no-route` and nothing is sent), and the VPN gateway when this app's tunnel
+ * routes through one. Only routes through this app's tunnel count as the tunnel, identified by
+ * its device or, failing that, by its address. Echo requests and TCP connects run in parallel, bounded by `concurrency`.
  */
 export async function runProbeRound(options: ProbeRoundOptions): Promise<ProbeRound> {
   const now = options.now ?? (() => new Date());
@@ -121,9 +127,15 @@ export async function runProbeRound(options: ProbeRoundOptions): Promise<ProbeRo
   const icmpTool = options.icmpTool === undefined ? findIcmpTool() : options.icmpTool;
 
   const planned = planProbes(options.networks);
+  const tunnel = withTunnelDevice(options.tunnel, options.interfaces);
   const routes = await lookupRoutes(
     planned.map((probe) => probe.address),
-    { run, rules: options.routeRules, platform: options.platform, source: options.routeSource },
+    {
+      run,
+      rules: { ...options.routeRules, tunnel },
+      platform: options.platform,
+      source: options.routeSource,
+    },
   );
   const allowed = (address: string) => routes.get(address)?.allowed === true;
   const vpnGatewayAddress = findVpnGateway(routes);
@@ -146,15 +158,16 @@ export async function runProbeRound(options: ProbeRoundOptions): Promise<ProbeRo
 
   const samples: ProbeSample[] = planned.map((probe) => {
     const decision = routes.get(probe.address);
-    let outcome: ProbeOutcome;
     if (decision === undefined || !decision.allowed) {
-      outcome = { status: 'no-route', reason: decision?.reason ?? 'no route through the VPN' };
-    } else if (probe.layer === 'service') {
-      outcome = tcpOutcome(connectResults.get(probe.key));
-    } else {
-      outcome = icmpOutcome(echoes.get(probe.address), missingTool);
+      const reason = decision?.reason ?? 'no route through the VPN';
+      return { ...probe, outcome: { status: 'no-route', reason } };
     }
-    return { ...probe, outcome };
+
+    const outcome =
+      probe.layer === 'service'
+        ? tcpOutcome(connectResults.get(probe.key))
+        : icmpOutcome(echoes.get(probe.address), missingTool);
+    return { ...probe, path: decision.path, outcome };
   });
 
   const round: ProbeRound = {
@@ -168,6 +181,7 @@ export async function runProbeRound(options: ProbeRoundOptions): Promise<ProbeRo
       key: `vpn-gateway/${vpnGatewayAddress}`,
       layer: 'vpn-gateway',
       address: vpnGatewayAddress,
+      path: 'tunnel',
       outcome: icmpOutcome(echoes.get(vpnGatewayAddress), missingTool),
     };
   }

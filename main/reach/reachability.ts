@@ -23,13 +23,27 @@ export interface ProbeSample {
   address: string;
   port?: number;
   name?: string;
+  /**
+   * The route the probe was sent on: through this app's tunnel, to a directly connected
+   * interface, or to this machine. Absent when nothing was sent.
+   */
+  path?: RoutePath;
   outcome: ProbeOutcome;
 }
 
-/** Whether the tunnel is up, as the connection driver or the process record tells. */
+export type RoutePath = 'tunnel' | 'direct' | 'local';
+
+/**
+ * Whether this app's tunnel is up, as the connection driver or the process record reports, and
+ * what identifies it, so a route through another VPN's device is not taken for it.
+ */
 export interface TunnelStatus {
   up: boolean;
   detail: string;
+  /** The tunnel's local address, e.g. "192.168.102.7", when the driver reports it. */
+  address?: string;
+  /** The tunnel's interface name (tun0, utun3) or Windows interface alias, when known. */
+  device?: string;
 }
 
 /** Everything one round of probes found. */

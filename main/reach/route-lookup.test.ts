@@ -20,13 +20,17 @@ const LOCAL =
 const TUNNEL_SUBNET =
   '[{"dst":"192.168.102.1","dev":"tun0","prefsrc":"192.168.102.2","flags":[],"uid":0,"cache":[]}]';
 
+// This app's tunnel as the connection driver reports it in the lab: up, with its address.
+const OURS_BY_ADDRESS = { tunnel: { up: true, address: '192.168.102.2' } };
+const OURS_DOWN = { tunnel: { up: false } };
+
 function route(json: string): KernelRoute {
   return (JSON.parse(json) as KernelRoute[])[0] as KernelRoute;
 }
 
 describe('route decision', () => {
   it('allows a route through the tunnel', () => {
-    expect(decideRoute('192.168.100.10', route(THROUGH_TUNNEL))).toEqual({
+    expect(decideRoute('192.168.100.10', route(THROUGH_TUNNEL), OURS_BY_ADDRESS)).toEqual({
       allowed: true,
       path: 'tunnel',
       device: 'tun0',
@@ -35,7 +39,7 @@ describe('route decision', () => {
   });
 
   it('allows the tunnel subnet itself', () => {
-    expect(decideRoute('192.168.102.1', route(TUNNEL_SUBNET))).toEqual({
+    expect(decideRoute('192.168.102.1', route(TUNNEL_SUBNET), OURS_BY_ADDRESS)).toEqual({
       allowed: true,
       path: 'tunnel',
       device: 'tun0',
@@ -77,16 +81,119 @@ describe('route decision', () => {
 
   it('treats tap and utun devices as the tunnel', () => {
     for (const dev of ['tap0', 'utun3', 'tun']) {
-      const decision = decideRoute('10.0.0.1', { dst: '10.0.0.1', dev, gateway: '10.8.0.1' });
-      expect(decision).toMatchObject({ allowed: true, path: 'tunnel' });
+      const decision = decideRoute(
+        '10.0.0.1',
+        { dst: '10.0.0.1', dev, gateway: '10.8.0.1' },
+        { tunnel: { up: true, device: dev } },
+      );
+      expect(decision, dev).toMatchObject({ allowed: true, path: 'tunnel' });
     }
   });
 
   it('uses a custom tunnel device rule', () => {
     const decision = decideRoute('192.168.100.10', route(DEFAULT_ROUTE), {
       isTunnelDevice: (device) => device === 'to-fw1',
+      tunnel: { up: true, address: '198.18.0.2' },
     });
     expect(decision).toMatchObject({ allowed: true, path: 'tunnel' });
+  });
+
+  it('allows the tunnel found by its device', () => {
+    const decision = decideRoute('192.168.100.10', route(THROUGH_TUNNEL), {
+      tunnel: { up: true, address: '10.99.0.9', device: 'tun0' },
+    });
+    expect(decision).toMatchObject({ allowed: true, path: 'tunnel', device: 'tun0' });
+  });
+
+  it('rejects a foreign tunnel while ours is down', () => {
+    // Another VPN owns tun0 and routes 192.168.100.0/24, like a commercial VPN's 0.0.0.0/1.
+    expect(decideRoute('192.168.100.10', route(THROUGH_TUNNEL), OURS_DOWN)).toEqual({
+      allowed: false,
+      reason:
+        "no route through the VPN: 192.168.100.10 would go through tun0, which is not this app's tunnel",
+    });
+  });
+
+  it('rejects a foreign tunnel on-link while ours is down', () => {
+    const decision = decideRoute('192.168.102.1', route(TUNNEL_SUBNET), OURS_DOWN);
+    expect(decision).toMatchObject({ allowed: false });
+  });
+
+  it('rejects a foreign tunnel with another source address', () => {
+    const decision = decideRoute('192.168.100.10', route(THROUGH_TUNNEL), {
+      tunnel: { up: true, address: '10.8.0.6' },
+    });
+    expect(decision).toEqual({
+      allowed: false,
+      reason:
+        "no route through the VPN: 192.168.100.10 would go through tun0, which is not this app's tunnel: the route has source address 192.168.102.2, and the tunnel has 10.8.0.6",
+    });
+  });
+
+  it('rejects a foreign tunnel with another device', () => {
+    // The device decides alone, because two VPNs can hand out the same address.
+    const decision = decideRoute('192.168.100.10', route(THROUGH_TUNNEL), {
+      tunnel: { up: true, address: '192.168.102.2', device: 'tun1' },
+    });
+    expect(decision).toEqual({
+      allowed: false,
+      reason:
+        "no route through the VPN: 192.168.100.10 would go through tun0, which is not this app's tunnel (tun1)",
+    });
+  });
+
+  it('rejects a tunnel route without a source address', () => {
+    const decision = decideRoute(
+      '192.168.100.10',
+      { dst: '192.168.100.10', dev: 'tun0', gateway: '192.168.102.1' },
+      OURS_BY_ADDRESS,
+    );
+    expect(decision).toMatchObject({
+      allowed: false,
+      reason: expect.stringContaining('the route has no source address') as string,
+    });
+  });
+
+  it('compares IPv6 source addresses in any spelling', () => {
+    const decision = decideRoute(
+      'fd00:100::10',
+      { dst: 'fd00:100::10', dev: 'tun0', prefsrc: 'fd00:102:0:0::2' },
+      { tunnel: { up: true, address: 'FD00:102::2' } },
+    );
+    expect(decision).toMatchObject({ allowed: true, path: 'tunnel' });
+  });
+
+  it('rejects tunnel routes when our tunnel is unidentified', () => {
+    const decision = decideRoute('192.168.100.10', route(THROUGH_TUNNEL), {
+      tunnel: { up: true },
+    });
+    expect(decision).toEqual({
+      allowed: false,
+      reason:
+        "no route through the VPN: 192.168.100.10 would go through tun0, but neither the device nor the address of this app's tunnel is known, so tun0 may belong to another VPN",
+    });
+  });
+
+  it('rejects tunnel routes without tunnel rules', () => {
+    const decision = decideRoute('192.168.100.10', route(THROUGH_TUNNEL));
+    expect(decision).toEqual({
+      allowed: false,
+      reason:
+        "no route through the VPN: 192.168.100.10 would go through tun0, but this app's tunnel is not known, so tun0 may belong to another VPN",
+    });
+  });
+
+  it('allows direct and local routes whatever the tunnel', () => {
+    for (const rules of [OURS_DOWN, OURS_BY_ADDRESS, {}]) {
+      expect(decideRoute('198.18.0.1', route(DIRECTLY_CONNECTED), rules)).toMatchObject({
+        allowed: true,
+        path: 'direct',
+      });
+      expect(decideRoute('127.0.0.1', route(LOCAL), rules)).toMatchObject({
+        allowed: true,
+        path: 'local',
+      });
+    }
   });
 
   it('does not take an interface named like a tunnel prefix for one', () => {
@@ -122,6 +229,7 @@ describe('route lookup', () => {
     const decisions = await lookupRoutes(['192.168.100.10', '192.168.200.4', '192.168.100.10'], {
       run,
       platform: 'linux',
+      rules: OURS_BY_ADDRESS,
     });
 
     expect(calls).toEqual([
@@ -226,7 +334,7 @@ describe('route lookup on macOS', () => {
   it('decides each address from route -n get', async () => {
     const decisions = await lookupRoutes(
       ['192.168.100.10', '192.168.200.4', '10.20.0.37', '127.0.0.1', '192.168.101.7'],
-      { run: macosRoute, platform: 'darwin' },
+      { run: macosRoute, platform: 'darwin', rules: { tunnel: { up: true, device: 'utun4' } } },
     );
 
     expect(decisions.get('192.168.100.10')).toEqual({
@@ -245,6 +353,24 @@ describe('route lookup on macOS', () => {
       allowed: false,
       reason: 'no route through the VPN: 192.168.101.7 has no route',
     });
+  });
+
+  it('rejects a foreign utun device', async () => {
+    // route -n get prints no source address, so the device found for the tunnel decides.
+    for (const tunnel of [{ up: true, device: 'utun7' }, { up: false }]) {
+      const decisions = await lookupRoutes(['192.168.100.10'], {
+        run: macosRoute,
+        platform: 'darwin',
+        rules: { tunnel },
+      });
+
+      expect(decisions.get('192.168.100.10'), JSON.stringify(tunnel)).toMatchObject({
+        allowed: false,
+        reason: expect.stringContaining(
+          "192.168.100.10 would go through utun4, which is not this app's tunnel",
+        ) as string,
+      });
+    }
   });
 
   it('refuses an address whose output it cannot read', async () => {
@@ -288,6 +414,8 @@ function windowsRoutes(lines: Record<string, string>): CommandRunner {
   };
 }
 
+const OPENVPN_DCO = 'OpenVPN Data Channel Offload';
+
 describe('route lookup on Windows', () => {
   // Find-NetRoute objects in the shape ConvertTo-Json prints them, written for these tests.
   const run = windowsRoutes({
@@ -306,7 +434,7 @@ describe('route lookup on Windows', () => {
   it('decides each address from Find-NetRoute', async () => {
     const decisions = await lookupRoutes(
       ['192.168.100.10', '192.168.200.4', '10.20.0.37', '127.0.0.1', '192.168.101.7'],
-      { run, platform: 'win32' },
+      { run, platform: 'win32', rules: { tunnel: { up: true, device: OPENVPN_DCO } } },
     );
 
     expect(decisions.get('192.168.100.10')).toEqual({
@@ -328,6 +456,24 @@ describe('route lookup on Windows', () => {
     });
   });
 
+  it('rejects a foreign OpenVPN adapter', async () => {
+    // Another OpenVPN client's adapter matches the alias rule, but is not this app's tunnel.
+    for (const tunnel of [{ up: true, device: 'OpenVPN Wintun' }, { up: false }]) {
+      const decisions = await lookupRoutes(['192.168.100.10'], {
+        run,
+        platform: 'win32',
+        rules: { tunnel },
+      });
+
+      expect(decisions.get('192.168.100.10'), JSON.stringify(tunnel)).toMatchObject({
+        allowed: false,
+        reason: expect.stringContaining(
+          `192.168.100.10 would go through ${OPENVPN_DCO}, which is not this app's tunnel`,
+        ) as string,
+      });
+    }
+  });
+
   it('does not take a tun-named adapter for the tunnel', async () => {
     const tunNamed = windowsRoutes({
       '192.168.100.10':
@@ -343,7 +489,10 @@ describe('route lookup on Windows', () => {
     const decisions = await lookupRoutes(['192.168.200.4'], {
       run,
       platform: 'win32',
-      rules: { isTunnelDevice: (alias) => alias === 'Wi-Fi' },
+      rules: {
+        isTunnelDevice: (alias) => alias === 'Wi-Fi',
+        tunnel: { up: true, device: 'Wi-Fi' },
+      },
     });
 
     expect(decisions.get('192.168.200.4')).toMatchObject({ allowed: true, path: 'tunnel' });

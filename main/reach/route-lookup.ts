@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
 import { isIP } from 'node:net';
 
+import type { RoutePath } from './reachability.ts';
 import { lookupDarwinRoutes } from './route-lookup-darwin.ts';
 import { isOpenVpnAdapter, lookupWindowsRoutes } from './route-lookup-windows.ts';
+import { foreignTunnelReason, type TunnelIdentity } from './tunnel-identity.ts';
 
 /**
  * One entry of `ip -j route get ADDRESS`, iproute2 6.1. The macOS and Windows lookups convert
@@ -18,7 +20,7 @@ export interface KernelRoute {
 
 /** Whether a probe to an address may be sent, and through which interface. */
 export type RouteDecision =
-  | { allowed: true; path: 'tunnel' | 'direct' | 'local'; device: string; gateway?: string }
+  | { allowed: true; path: RoutePath; device: string; gateway?: string }
   | { allowed: false; reason: string };
 
 /**
@@ -33,6 +35,11 @@ export interface RouteRules {
    * on Windows the adapters of OpenVPN's drivers (TAP-Windows6, Wintun, Data Channel Offload).
    */
   isTunnelDevice?: (device: string) => boolean;
+  /**
+   * This app's tunnel. A route through a tunnel device is allowed only when it is this one, so
+   * probes never leave through another VPN. Without it, every tunnel-device route is rejected.
+   */
+  tunnel?: TunnelIdentity;
 }
 
 /** Runs a command and returns its standard output and error, even when it exits non-zero. */
@@ -49,9 +56,10 @@ const ROUTE_LOOKUP_TIMEOUT_MS = 3_000;
 export const NO_ROUTE_THROUGH_VPN = 'no route through the VPN';
 
 /**
- * Decides whether a probe may follow `route`: through the tunnel, to a directly connected
+ * Decides whether a probe may follow `route`: through this app's tunnel, to a directly connected
  * interface (no gateway), or to this machine. Anything else would go to a router outside the
- * VPN, such as a cafe's default gateway, so it is refused and nothing is sent.
+ * VPN, such as a cafe's default gateway, or into another VPN's tunnel, so it is rejected and
+ * nothing is sent.
  */
 export function decideRoute(
   address: string,
@@ -73,6 +81,13 @@ export function decideRoute(
   if (route.type === 'local') return { allowed: true, path: 'local', device: route.dev };
 
   if (isTunnelDevice(route.dev)) {
+    const foreign = foreignTunnelReason(route.dev, route.prefsrc, rules.tunnel);
+    if (foreign !== undefined) {
+      return {
+        allowed: false,
+        reason: `${NO_ROUTE_THROUGH_VPN}: ${address} would go through ${route.dev}, ${foreign}`,
+      };
+    }
     return route.gateway === undefined
       ? { allowed: true, path: 'tunnel', device: route.dev }
       : { allowed: true, path: 'tunnel', device: route.dev, gateway: route.gateway };

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+
 import type { Command } from 'commander';
 
 import {
@@ -7,6 +9,7 @@ import {
 } from '../../connect/process-record.ts';
 import type { OrganisationFile } from '../../org/schema.ts';
 import { createNetworkProber } from '../../reach/network-prober.ts';
+import { tunnelDeviceFromLog } from '../../reach/tunnel-identity.ts';
 import type {
   ProbeRound,
   ProbeSample,
@@ -122,7 +125,9 @@ export function registerProbe(program: Command): void {
 
 /**
  * Reads whether openvpn runs from the process record, without attaching to its management
- * interface, which accepts one client and may be held by the app.
+ * interface, which accepts one client and may be held by the app. The record has no tunnel
+ * address, so the tunnel's device comes from openvpn's log. Without it, no route counts as
+ * this app's tunnel.
  */
 async function readTunnelStatus(dataDir: string): Promise<TunnelStatus> {
   const record = await readProcessRecord(processRecordPath(dataDir));
@@ -130,7 +135,11 @@ async function readTunnelStatus(dataDir: string): Promise<TunnelStatus> {
   if (!isRecordedOpenvpn(record)) {
     return { up: false, detail: `openvpn (PID ${record.pid}) has exited` };
   }
-  return { up: true, detail: `openvpn is running (PID ${record.pid})` };
+
+  const detail = `openvpn is running (PID ${record.pid})`;
+  const log = await readFile(record.logPath, 'utf8').catch(() => '');
+  const device = tunnelDeviceFromLog(log);
+  return device === undefined ? { up: true, detail } : { up: true, detail, device };
 }
 
 function printResult(
