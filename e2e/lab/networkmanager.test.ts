@@ -9,6 +9,7 @@ import type { ByteCount } from '../../main/connect/driver.ts';
 import {
   networkManagerRecordPath,
   readNetworkManagerRecord,
+  type NetworkManagerRecord,
 } from '../../main/connect/networkmanager/connection-record.ts';
 import { NetworkManagerDriver } from '../../main/connect/networkmanager/networkmanager-driver.ts';
 import { NmcliRunner } from '../../main/connect/networkmanager/nmcli-runner.ts';
@@ -39,6 +40,11 @@ function newDriver(): NetworkManagerDriver {
     pollIntervalMs: 250,
     connectTimeoutMs: 20_000,
   });
+}
+
+function readRecord(): Promise<NetworkManagerRecord | undefined> {
+  const certificateFolder = join(sandbox.home, '.cert', 'nm-openvpn');
+  return readNetworkManagerRecord(networkManagerRecordPath(dataDir), certificateFolder);
 }
 
 async function connections(): Promise<{ NAME: string; UUID: string }[]> {
@@ -94,25 +100,25 @@ describeWith(
 
       await driver.installProfile(profilePath);
 
-      const record = await readNetworkManagerRecord(networkManagerRecordPath(dataDir));
+      const record = await readRecord();
       expect(await connections()).toContainEqual({ NAME: 'vpn-onboard-lab', UUID: record?.uuid });
     });
 
     it('keeps the inline blocks in files of their own', async () => {
-      const record = await readNetworkManagerRecord(networkManagerRecordPath(dataDir));
+      const record = await readRecord();
 
       expect(record?.files).toHaveLength(4);
       expect(record?.files.every((file) => file.startsWith(sandbox.home))).toBe(true);
     });
 
     it('leaves other connections alone on a new import', async () => {
-      const before = await readNetworkManagerRecord(networkManagerRecordPath(dataDir));
+      const before = await readRecord();
       const changed = (await readFile(profilePath, 'utf8')).replace('verb 3', 'verb 4');
       await writeFile(profilePath, changed);
 
       await driver.installProfile(profilePath);
 
-      const after = await readNetworkManagerRecord(networkManagerRecordPath(dataDir));
+      const after = await readRecord();
       const names = (await connections()).map((connection) => connection.NAME).sort();
       expect(after?.uuid).not.toBe(before?.uuid);
       expect(names).toEqual(['nmh-uplink', 'to-fw2', 'vpn-onboard-lab']);

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -166,6 +167,7 @@ describe('openvpn driver', () => {
       pid: 2 ** 22 + 1,
       socketPath: join(directory, 'gone.sock'),
       socketDirectory: join(directory, 'gone'),
+      ownsSocketDirectory: true,
       profilePath: join(directory, 'gone.ovpn'),
       logPath: join(directory, 'gone.log'),
       startedAt: new Date().toISOString(),
@@ -306,6 +308,122 @@ describe('openvpn driver with a stand-in openvpn', () => {
 
     expect(await waitForExit(pid, 1_000)).toBe(true);
     expect(driver.state()).toEqual({ status: 'disconnected' });
+  });
+
+  /** Raises EPERM as process.kill does for a process of another user, such as a root openvpn. */
+  function notPermitted(pid: number): void {
+    throw Object.assign(new Error(`kill ${pid} EPERM`), { code: 'EPERM' });
+  }
+
+  it('stops a root openvpn through its management interface', async () => {
+    process.env.FAKE_OPENVPN_MODE = 'connect';
+    driver = new OpenvpnDriver({ ...standInOptions(), signalProcess: notPermitted });
+    await driver.installProfile(profile);
+    await driver.connect();
+    const pid = driver.pid ?? 0;
+
+    await driver.disconnect();
+
+    expect(driver.state()).toEqual({ status: 'disconnected' });
+    expect(await waitForExit(pid, 1_000)).toBe(true);
+    expect(existsSync(processRecordPath(dataDir))).toBe(false);
+  });
+
+  describe('with a root openvpn that ignores SIGTERM', () => {
+    let pid: number;
+    let launches: number;
+
+    beforeEach(async () => {
+      process.env.FAKE_OPENVPN_MODE = 'ignore-sigterm';
+      launches = 0;
+      driver = new OpenvpnDriver({
+        ...standInOptions(300),
+        signalProcess: notPermitted,
+        launcher: (request) => {
+          launches += 1;
+          return spawnOpenvpn(request);
+        },
+      });
+      await driver.installProfile(profile);
+      await driver.connect();
+      pid = driver.pid ?? 0;
+      await driver.disconnect();
+    });
+
+    afterEach(async () => {
+      if (!(await waitForExit(pid, 0))) process.kill(pid, 'SIGKILL');
+      await waitForExit(pid, 1_000);
+    });
+
+    it('reports the PID and how to stop it', () => {
+      const state = driver.state();
+
+      expect(state).toMatchObject({ status: 'error', kind: 'management' });
+      expect(state.status === 'error' && state.message).toContain(
+        `openvpn (PID ${pid}) runs as root`,
+      );
+      expect(state.status === 'error' && state.message).toContain(`sudo kill ${pid}`);
+    });
+
+    it('keeps the process record', async () => {
+      expect((await readProcessRecord(processRecordPath(dataDir)))?.pid).toBe(pid);
+      expect(driver.pid).toBe(pid);
+      expect(await waitForExit(pid, 100)).toBe(false);
+    });
+
+    it('starts no second openvpn', async () => {
+      await expect(driver.connect()).rejects.toThrow(`openvpn (PID ${pid}) runs as root`);
+      expect(launches).toBe(1);
+    });
+
+    it('takes the openvpn over after an app restart', async () => {
+      await driver.detach();
+      const restarted = new OpenvpnDriver({
+        ...standInOptions(300),
+        signalProcess: notPermitted,
+        launcher: (request) => {
+          launches += 1;
+          return spawnOpenvpn(request);
+        },
+      });
+      await restarted.installProfile(profile);
+
+      try {
+        expect(await restarted.connect()).toMatchObject({ status: 'connected' });
+        expect(restarted.pid).toBe(pid);
+        expect(launches).toBe(1);
+      } finally {
+        await restarted.disconnect();
+      }
+    });
+
+    it('connects again once the process is gone', async () => {
+      process.kill(pid, 'SIGKILL');
+      await waitForExit(pid, 1_000);
+      process.env.FAKE_OPENVPN_MODE = 'connect';
+
+      expect(await driver.connect()).toMatchObject({ status: 'connected' });
+      expect(launches).toBe(2);
+      await driver.disconnect();
+    });
+  });
+
+  it('reports an exit the launcher explains', async () => {
+    const launcher = Object.assign(() => spawn('sh', ['-c', 'exit 126'], { detached: true }), {
+      explainExit: (code: number | null) =>
+        code === 126
+          ? { kind: 'auth-failed' as const, message: 'The prompt was cancelled.' }
+          : undefined,
+    });
+    driver = new OpenvpnDriver({ ...standInOptions(), launcher });
+    await driver.installProfile(profile);
+
+    await expect(driver.connect()).rejects.toThrow('The prompt was cancelled.');
+    expect(driver.state()).toEqual({
+      status: 'error',
+      kind: 'auth-failed',
+      message: 'The prompt was cancelled.',
+    });
   });
 
   it('reattaches after the app restarts', async () => {

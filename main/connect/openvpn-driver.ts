@@ -18,6 +18,7 @@ import type { ManagementNotification } from './management-parser.ts';
 import {
   launchOpenvpn,
   locateOpenvpn,
+  OpenvpnLaunchError,
   spawnOpenvpn,
   type OpenvpnLauncher,
 } from './openvpn-launch.ts';
@@ -30,6 +31,7 @@ import {
   waitForExit,
   type ProcessRecord,
 } from './process-record.ts';
+import { signalOpenvpn, unstoppableMessage, type SignalFunction } from './process-signal.ts';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.ts';
 import { RestartSupervisor } from './restart-supervisor.ts';
 import type { TunnelCheck } from './tunnel-check.ts';
@@ -55,6 +57,8 @@ export interface OpenvpnDriverOptions {
   connectTimeoutMs?: number;
   /** Milliseconds openvpn gets to exit after SIGTERM before it is killed; default 5 000. */
   stopTimeoutMs?: number;
+  /** Sends signals to openvpn; `process.kill` by default. Tests pass one that raises EPERM. */
+  signalProcess?: SignalFunction;
   /** The clock for the certificate gate. */
   now?: () => Date;
   /**
@@ -127,9 +131,11 @@ export class OpenvpnDriver implements ConnectionDriver {
   private readonly byteListeners = new Set<(count: ByteCount) => void>();
   private readonly log: Logger;
   private readonly recordPath: string;
+  private readonly sendSignal: SignalFunction;
 
   constructor(private readonly options: OpenvpnDriverOptions) {
     this.log = (options.log ?? silentLogger).child('openvpn');
+    this.sendSignal = options.signalProcess ?? ((pid, signal) => process.kill(pid, signal));
     this.recordPath = processRecordPath(options.dataDir);
 
     const policy = options.restartPolicy ?? DEFAULT_RESTART_POLICY;
@@ -201,6 +207,13 @@ export class OpenvpnDriver implements ConnectionDriver {
   }
 
   async connect(): Promise<ConnectionState> {
+    // An openvpn that an earlier disconnect failed to stop gets another stop first.
+    const kept = this.record;
+    if (kept !== undefined && canConnect(this.current)) {
+      this.stopping = true;
+      await this.stop(kept);
+    }
+
     // An openvpn left by an earlier run of the app is taken over instead of starting a second one.
     if (this.record === undefined && canConnect(this.current)) {
       const recovered = await this.recover();
@@ -213,6 +226,10 @@ export class OpenvpnDriver implements ConnectionDriver {
     if (!canConnect(this.current)) {
       throw new Error(`Cannot connect while the tunnel is ${describeState(this.current)}.`);
     }
+    // A recorded openvpn that is still running keeps its tunnel and routes, so a second one must
+    // not start. The record stays only while that openvpn could not be stopped.
+    if (this.record !== undefined) this.fail('management', unstoppableMessage(this.record));
+
     const profilePath = this.profilePath;
     if (profilePath === undefined) {
       throw new Error('No profile is installed; enroll first, then connect.');
@@ -230,7 +247,8 @@ export class OpenvpnDriver implements ConnectionDriver {
     try {
       await this.launch(openvpnPath, profilePath);
     } catch (error) {
-      await this.stopAfterFailure('management', (error as Error).message);
+      const kind = error instanceof OpenvpnLaunchError ? error.kind : 'management';
+      await this.stopAfterFailure(kind, (error as Error).message);
       throw new ConnectError(this.current as Extract<ConnectionState, { status: 'error' }>);
     }
 
@@ -245,6 +263,8 @@ export class OpenvpnDriver implements ConnectionDriver {
     this.holdReleased = false;
     this.fatal = undefined;
     this.recentLog.length = 0;
+    const launcher = this.options.launcher ?? spawnOpenvpn;
+    const connectTimeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 
     const { record, client } = await launchOpenvpn({
       openvpnPath,
@@ -253,8 +273,9 @@ export class OpenvpnDriver implements ConnectionDriver {
       recordPath: this.recordPath,
       commandPrefix: this.options.commandPrefix ?? [],
       extraArguments: this.options.extraArguments ?? [],
-      launcher: this.options.launcher ?? spawnOpenvpn,
-      timeoutMs: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      launcher,
+      // A launcher that prompts for a password, such as pkexec, needs longer than the connect.
+      timeoutMs: Math.max(connectTimeoutMs, launcher.attachTimeoutMs ?? 0),
       log: this.log,
     });
     this.record = record;
@@ -509,7 +530,10 @@ export class OpenvpnDriver implements ConnectionDriver {
       });
     }
 
-    signalProcess(record, 'SIGKILL');
+    if (signalOpenvpn(record, 'SIGKILL', this.sendSignal) === 'not-permitted') {
+      this.keepUnstoppable(record);
+      return;
+    }
     await waitForExit(record.pid, this.options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
     await this.cleanUp(record);
     if (!this.restarts.schedule('the management interface stopped responding')) {
@@ -530,6 +554,11 @@ export class OpenvpnDriver implements ConnectionDriver {
     if (profilePath === undefined) {
       throw new Error('No profile is installed, so openvpn cannot be restarted.');
     }
+    const kept = this.record;
+    if (kept !== undefined && isRecordedOpenvpn(kept)) {
+      this.keepUnstoppable(kept);
+      throw new Error(unstoppableMessage(kept));
+    }
 
     try {
       await this.launch(this.openvpnPath(), profilePath);
@@ -537,10 +566,13 @@ export class OpenvpnDriver implements ConnectionDriver {
       return this.record?.pid;
     } catch (error) {
       const record = this.record;
-      if (record !== undefined) {
-        signalProcess(record, 'SIGKILL');
-        await this.cleanUp(record);
+      if (record === undefined) throw error;
+
+      if (signalOpenvpn(record, 'SIGKILL', this.sendSignal) === 'not-permitted') {
+        this.keepUnstoppable(record);
+        throw new Error(unstoppableMessage(record), { cause: error });
       }
+      await this.cleanUp(record);
       throw error;
     }
   }
@@ -569,28 +601,78 @@ export class OpenvpnDriver implements ConnectionDriver {
     });
   }
 
+  /**
+   * Stops openvpn with SIGTERM through the management interface, or as a signal when that
+   * fails, and with SIGKILL after the stop timeout. This process may not signal an openvpn that
+   * runs as root (started through pkexec), so such an openvpn stops through the management
+   * interface or not at all. When it does not stop, the record stays and the driver moves to
+   * an error state that names the PID.
+   */
   private async stop(record: ProcessRecord, final: ConnectionState = DISCONNECTED): Promise<void> {
     const timeoutMs = this.options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+    const permitted = signalOpenvpn(record, 0, this.sendSignal) !== 'not-permitted';
 
-    try {
-      if (this.client === undefined) throw new Error('no management connection');
-      await this.client.signal('SIGTERM');
-    } catch {
-      signalProcess(record, 'SIGTERM');
+    const sent = await this.sendManagementSigterm();
+    if (!sent) {
+      if (!permitted) {
+        this.keepUnstoppable(record, final);
+        return;
+      }
+      signalOpenvpn(record, 'SIGTERM', this.sendSignal);
     }
 
     if (!(await waitForExit(record.pid, timeoutMs))) {
+      if (!permitted) {
+        this.keepUnstoppable(record, final);
+        return;
+      }
       this.log.warn('openvpn did not exit after SIGTERM; killing it', {
         pid: record.pid,
         timeoutMs,
       });
-      signalProcess(record, 'SIGKILL');
+      if (signalOpenvpn(record, 'SIGKILL', this.sendSignal) === 'not-permitted') {
+        this.keepUnstoppable(record, final);
+        return;
+      }
       await waitForExit(record.pid, timeoutMs);
     }
 
     this.log.info('Stopped openvpn', { pid: record.pid });
     await this.cleanUp(record);
     this.setState(final);
+  }
+
+  private async sendManagementSigterm(): Promise<boolean> {
+    const client = this.client;
+    if (client === undefined) return false;
+    try {
+      await client.signal('SIGTERM');
+      return true;
+    } catch (error) {
+      this.log.warn('Failed to send SIGTERM through the management interface', {
+        error: (error as Error).message,
+      });
+      return false;
+    }
+  }
+
+  /**
+   * Keeps the record of an openvpn that did not stop and that this process may not signal, so
+   * no second openvpn starts beside it, and moves to an error state that says how to stop it.
+   */
+  private keepUnstoppable(record: ProcessRecord, final: ConnectionState = DISCONNECTED): void {
+    this.log.error('openvpn did not stop, and this process may not signal it', {
+      connection: this.connectionId,
+      pid: record.pid,
+    });
+    this.stopping = true;
+    this.record = record;
+    const cause = final.status === 'error' ? `${final.message} ` : '';
+    this.setState({
+      status: 'error',
+      kind: 'management',
+      message: cause + unstoppableMessage(record),
+    });
   }
 
   private async stopAfterFailure(kind: ConnectionErrorKind, message: string): Promise<void> {
@@ -609,7 +691,9 @@ export class OpenvpnDriver implements ConnectionDriver {
     const client = this.client;
     this.client = undefined;
     await client?.close();
-    await rm(record.socketDirectory, { recursive: true, force: true });
+    if (record.ownsSocketDirectory) {
+      await rm(record.socketDirectory, { recursive: true, force: true });
+    }
     await removeProcessRecord(this.recordPath);
   }
 
@@ -675,14 +759,5 @@ export class OpenvpnDriver implements ConnectionDriver {
     }
     if (state.status === 'disconnected' || state.status === 'error') this.everConnected = false;
     for (const listener of this.stateListeners) listener(state);
-  }
-}
-
-function signalProcess(record: ProcessRecord, signal: NodeJS.Signals): void {
-  if (!isRecordedOpenvpn(record)) return;
-  try {
-    process.kill(record.pid, signal);
-  } catch {
-    // It exited between the check and the signal.
   }
 }

@@ -2,9 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 
 import type { Logger } from '../log/logger.ts';
+import type { ConnectionErrorKind } from './connection-state.ts';
 import { ManagementClient } from './management-client.ts';
 import { removeProcessRecord, writeProcessRecord, type ProcessRecord } from './process-record.ts';
 
@@ -17,6 +18,12 @@ export interface OpenvpnLaunchRequest {
    * then the driver's extra arguments.
    */
   args: string[];
+  /** The profile, as in `args`. */
+  profilePath: string;
+  /** The management socket, as in `args`. */
+  socketPath: string;
+  /** The driver's extra openvpn options, the tail of `args`. */
+  extraArguments: string[];
   /** The driver's command prefix, such as `['ip', 'netns', 'exec', 'lab-client']`, or []. */
   commandPrefix: string[];
   /**
@@ -25,6 +32,24 @@ export interface OpenvpnLaunchRequest {
    */
   logFd: number;
   logPath: string;
+}
+
+/** How a launcher explains an exit of its child before openvpn opened its interface. */
+export interface LaunchFailure {
+  kind: ConnectionErrorKind;
+  message: string;
+}
+
+/** Raised when openvpn did not start, with the error kind the driver reports. */
+export class OpenvpnLaunchError extends Error {
+  override name = 'OpenvpnLaunchError';
+
+  constructor(
+    message: string,
+    readonly kind: ConnectionErrorKind,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -37,7 +62,22 @@ export interface OpenvpnLaunchRequest {
  * that cannot honour `commandPrefix` should raise rather than ignore it. Raising reports the
  * connect as failed.
  */
-export type OpenvpnLauncher = (request: OpenvpnLaunchRequest) => ChildProcess;
+export interface OpenvpnLauncher {
+  (request: OpenvpnLaunchRequest): ChildProcess;
+  /**
+   * Milliseconds openvpn may take to open its management interface when this launcher starts
+   * it, for a launcher that first asks for a password. The driver waits for the longer of this
+   * and its connect timeout.
+   */
+  attachTimeoutMs?: number;
+  /**
+   * The management socket the launched openvpn opens, for a launcher whose privileged side
+   * picks it. The driver then creates no socket folder of its own and never removes this one.
+   */
+  managementSocketPath?: string;
+  /** Explains an exit code of the child, such as pkexec's 126 for a cancelled prompt. */
+  explainExit?: (code: number | null) => LaunchFailure | undefined;
+}
 
 /** Starts `commandPrefix`, then openvpn, as a detached child of this process. */
 export const spawnOpenvpn: OpenvpnLauncher = (request) => {
@@ -86,13 +126,20 @@ export function locateOpenvpn(): string | undefined {
 
 /**
  * Starts openvpn with `--management-hold` and its management interface on a unix socket in a
- * new 0700 directory, writes the process record and connects to the socket. openvpn runs in its
+ * new 0700 directory (or at the launcher's `managementSocketPath`), writes the process record and connects to the socket. openvpn runs in its
  * own process group and writes its own log file, so it keeps running when the app exits. On
  * failure the process gets SIGKILL and the directory and record are removed; the log stays.
  */
 export async function launchOpenvpn(options: LaunchOptions): Promise<LaunchedOpenvpn> {
-  const socketDirectory = await mkdtemp(join(tmpdir(), 'vpn-onboard-'));
-  const socketPath = join(socketDirectory, 'management.sock');
+  const fixedSocketPath = options.launcher.managementSocketPath;
+  const ownsSocketDirectory = fixedSocketPath === undefined;
+  const socketDirectory = ownsSocketDirectory
+    ? await mkdtemp(join(tmpdir(), 'vpn-onboard-'))
+    : dirname(fixedSocketPath);
+  const socketPath = fixedSocketPath ?? join(socketDirectory, 'management.sock');
+  const removeSocketDirectory = async () => {
+    if (ownsSocketDirectory) await rm(socketDirectory, { recursive: true, force: true });
+  };
   const logDirectory = join(options.dataDir, 'logs');
   await mkdir(logDirectory, { recursive: true, mode: 0o700 });
   const logPath = join(logDirectory, 'openvpn.log');
@@ -113,12 +160,15 @@ export async function launchOpenvpn(options: LaunchOptions): Promise<LaunchedOpe
     child = options.launcher({
       openvpnPath: options.openvpnPath,
       args,
+      profilePath: options.profilePath,
+      socketPath,
+      extraArguments: options.extraArguments,
       commandPrefix: options.commandPrefix,
       logFd,
       logPath,
     });
   } catch (error) {
-    await rm(socketDirectory, { recursive: true, force: true });
+    await removeSocketDirectory();
     throw new Error(`Failed to start openvpn: ${(error as Error).message}`, { cause: error });
   } finally {
     closeSync(logFd);
@@ -126,14 +176,19 @@ export async function launchOpenvpn(options: LaunchOptions): Promise<LaunchedOpe
   child.unref();
 
   let exitMessage: string | undefined;
+  let exitFailure: LaunchFailure | undefined;
   child.once('error', (error) => (exitMessage = `failed to start: ${error.message}`));
-  child.once('exit', (code, signal) => (exitMessage = `exited with ${signal ?? `code ${code}`}`));
+  child.once('exit', (code, signal) => {
+    exitMessage = `exited with ${signal ?? `code ${code}`}`;
+    exitFailure = options.launcher.explainExit?.(code);
+  });
 
   const record: ProcessRecord = {
     version: 1,
     pid: child.pid ?? 0,
     socketPath,
     socketDirectory,
+    ownsSocketDirectory,
     profilePath: options.profilePath,
     logPath,
     startedAt: new Date().toISOString(),
@@ -147,17 +202,29 @@ export async function launchOpenvpn(options: LaunchOptions): Promise<LaunchedOpe
     await writeProcessRecord(options.recordPath, record);
     options.log.info('Started openvpn', { pid: child.pid, profile: options.profilePath });
 
-    const client = await connectWhenReady(socketPath, options, () => exitMessage, logPath);
+    const exited = () => {
+      if (exitFailure !== undefined)
+        throw new OpenvpnLaunchError(exitFailure.message, exitFailure.kind);
+      return exitMessage;
+    };
+    const client = await connectWhenReady(socketPath, options, exited, logPath);
 
     // The spawned PID belongs to the prefix command when it forks, so ask openvpn itself.
     record.pid = await client.pid();
     await writeProcessRecord(options.recordPath, record);
     return { record, client };
   } catch (error) {
-    if (exitMessage === undefined && child.pid !== undefined) child.kill('SIGKILL');
-    await rm(socketDirectory, { recursive: true, force: true });
+    // kill() returns false when the signal failed, e.g. with EPERM for a child that became root.
+    const stuck = exitMessage === undefined && child.pid !== undefined && !child.kill('SIGKILL');
+    await removeSocketDirectory();
     await removeProcessRecord(options.recordPath);
-    throw error;
+    if (!stuck) throw error;
+
+    throw new Error(
+      `${(error as Error).message} Its launcher (PID ${child.pid}) runs as another user and ` +
+        `did not stop; stop it with "sudo kill ${child.pid}" before you connect again.`,
+      { cause: error },
+    );
   }
 }
 

@@ -25,6 +25,7 @@ function record(pid: number, socketPath: string): ProcessRecord {
     pid,
     socketPath,
     socketDirectory: directory,
+    ownsSocketDirectory: true,
     profilePath: join(directory, 'lab.ovpn'),
     logPath: join(directory, 'openvpn.log'),
     startedAt: '2026-12-04T13:00:00.000Z',
@@ -62,6 +63,15 @@ describe('process record', () => {
     await writeProcessRecord(path, record(4242, '/tmp/x/management.sock'));
 
     expect(await readProcessRecord(path)).toEqual(record(4242, '/tmp/x/management.sock'));
+  });
+
+  it('reads an older record as owning its socket folder', async () => {
+    const path = join(directory, 'older.json');
+    const older: Partial<ProcessRecord> = record(4242, '/tmp/x/management.sock');
+    delete older.ownsSocketDirectory;
+    await writeFile(path, JSON.stringify(older));
+
+    expect((await readProcessRecord(path))?.ownsSocketDirectory).toBe(true);
   });
 
   it('writes the record with mode 0600', async () => {

@@ -10,6 +10,11 @@ const recordSchema = z.object({
   pid: z.number().int().positive(),
   socketPath: z.string(),
   socketDirectory: z.string(),
+  /**
+   * False when a privileged launcher picked the socket folder, which the app then leaves in
+   * place; records written before this field existed are true.
+   */
+  ownsSocketDirectory: z.boolean().default(true),
   profilePath: z.string(),
   logPath: z.string(),
   startedAt: z.string(),

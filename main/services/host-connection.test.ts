@@ -6,8 +6,11 @@ import type { OrganisationFile } from '../org/schema.ts';
 import { createProfileInput } from '../profile/profile-test-input.ts';
 import {
   desktopConnection,
+  HELPER_MISSING_REASON,
+  helperFolderReason,
   NO_DRIVER_REASON,
   OTHER_PLATFORM_REASON,
+  PLUGIN_MISSING_REASON,
   type ConnectionProbes,
 } from './host-connection.ts';
 
@@ -16,6 +19,9 @@ const HELPER: HelperInstallation = {
   helperPath: '/usr/lib/vpn-onboard/openvpn-helper',
   openvpnPath: '/usr/sbin/openvpn',
 };
+
+const HOME = '/home/jane';
+const DEFAULT_DATA_DIR = '/home/jane/.config/VPN Onboard';
 
 let organisation: OrganisationFile;
 
@@ -29,6 +35,7 @@ function probes(results: {
   root?: boolean;
   openvpn?: string;
   networkManager?: boolean;
+  plugin?: boolean;
   helper?: HelperInstallation;
 }): ConnectionProbes & { called: string[] } {
   const called: string[] = [];
@@ -47,19 +54,21 @@ function probes(results: {
       called.push('networkmanager');
       return results.networkManager ?? false;
     },
+    isOpenvpnPluginInstalled: () => {
+      called.push('plugin');
+      return results.plugin ?? true;
+    },
     findHelperInstallation: () => {
       called.push('helper');
       return results.helper;
     },
+    homeFolder: () => HOME,
   };
 }
 
-function select(results: Parameters<typeof probes>[0]) {
+function select(results: Parameters<typeof probes>[0], dataDir = DEFAULT_DATA_DIR) {
   const chosen = probes(results);
-  const connection = desktopConnection(
-    { organisation, dataDir: '/tmp/vpn-onboard-unused', log: silentLogger },
-    chosen,
-  );
+  const connection = desktopConnection({ organisation, dataDir, log: silentLogger }, chosen);
   return { connection, called: chosen.called };
 }
 
@@ -85,7 +94,47 @@ describe('desktopConnection', () => {
     const { connection, called } = select({ networkManager: true, helper: HELPER });
 
     expect(connection.createConnectionDriver?.().name).toBe('networkmanager');
-    expect(called).toEqual(['root', 'networkmanager']);
+    expect(called).toEqual(['root', 'networkmanager', 'plugin']);
+  });
+
+  it('uses the helper without the OpenVPN plugin', () => {
+    const { connection, called } = select({ networkManager: true, plugin: false, helper: HELPER });
+
+    expect(connection.createConnectionDriver?.().name).toBe('openvpn');
+    expect(called).toEqual(['root', 'networkmanager', 'plugin', 'helper']);
+  });
+
+  it('names the missing plugin without the helper', () => {
+    const { connection } = select({ networkManager: true, plugin: false });
+
+    expect(connection.connectionUnavailableReason).toBe(
+      `${PLUGIN_MISSING_REASON} ${HELPER_MISSING_REASON}`,
+    );
+    expect(connection.connectionUnavailableReason).toMatch(/apt install network-manager-openvpn/);
+    expect(connection.createConnectionDriver).toBeUndefined();
+  });
+
+  it.each([
+    ['XDG_CONFIG_HOME', '/home/jane/.xdg/VPN Onboard'],
+    ['VPN_ONBOARD_HOME', '/srv/vpn-onboard'],
+  ])('offers no helper for a data folder from %s', (_variable, dataDir) => {
+    const { connection } = select({ helper: HELPER }, dataDir);
+
+    expect(connection.connectionUnavailableReason).toBe(
+      helperFolderReason(`${dataDir}/profiles`, `${DEFAULT_DATA_DIR}/profiles`),
+    );
+    expect(connection.createConnectionDriver).toBeUndefined();
+  });
+
+  it('names both problems without plugin and folder', () => {
+    const { connection } = select(
+      { networkManager: true, plugin: false, helper: HELPER },
+      '/srv/vpn-onboard',
+    );
+
+    expect(connection.connectionUnavailableReason).toBe(
+      `${PLUGIN_MISSING_REASON} ${helperFolderReason('/srv/vpn-onboard/profiles', `${DEFAULT_DATA_DIR}/profiles`)}`,
+    );
   });
 
   it('uses the pkexec helper without NetworkManager', () => {

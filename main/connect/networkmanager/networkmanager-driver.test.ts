@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +87,10 @@ async function fakeState(): Promise<FakeNmcliState> {
   return JSON.parse(await readFile(statePath, 'utf8')) as FakeNmcliState;
 }
 
+function certificateFolder(): string {
+  return join(home, '.cert', 'nm-openvpn');
+}
+
 /** Returns the arguments of every call the fake nmcli got, in order. */
 async function fakeCalls(): Promise<string[][]> {
   const lines = (await readFile(`${statePath}.calls`, 'utf8')).trim().split('\n');
@@ -152,7 +156,10 @@ describe('NetworkManager driver: installing the profile', () => {
 
     await newDriver().installProfile(path);
 
-    const record = await readNetworkManagerRecord(networkManagerRecordPath(dataDir));
+    const record = await readNetworkManagerRecord(
+      networkManagerRecordPath(dataDir),
+      certificateFolder(),
+    );
     const [connection] = (await fakeState()).connections;
     expect(record?.uuid).toBe(connection?.uuid);
     expect(record?.endpoints).toEqual([
@@ -194,6 +201,37 @@ describe('NetworkManager driver: installing the profile', () => {
     expect(await callsOf('import')).toHaveLength(2);
     expect(state.connections).toHaveLength(1);
     expect(state.connections[0]?.vpnData['tls-crypt']).toBeDefined();
+  });
+
+  it.each([
+    ['a connection name as UUID', { uuid: 'vpn-onboard-example-corp' }],
+    ['a file outside the certificate folder', { files: ['VICTIM'] }],
+    ['an importName of another connection', { importName: 'vpn-onboard-other-0000aaaa' }],
+  ])('ignores a record with %s', async (_name, change) => {
+    const victim = join(directory, 'victim.pem');
+    await writeFile(victim, 'keep me');
+    await writeFile(statePath, JSON.stringify({ connections: [FOREIGN] }));
+    const hostile = {
+      version: 1,
+      uuid: FOREIGN.uuid,
+      name: 'vpn-onboard-example-corp',
+      importName: 'vpn-onboard-example-corp-0123abcd',
+      profilePath: join(dataDir, 'profiles', 'example-corp.ovpn'),
+      profileSha256: 'edited',
+      endpoints: [],
+      files: [join(certificateFolder(), 'vpn-onboard-example-corp-0123abcd-ca.pem')],
+      ...change,
+    };
+    hostile.files = hostile.files.map((file) => (file === 'VICTIM' ? victim : file));
+    await mkdir(join(dataDir, 'connection'), { recursive: true });
+    await writeFile(networkManagerRecordPath(dataDir), JSON.stringify(hostile));
+
+    await newDriver().installProfile(await installText(profileText()));
+
+    const state = await fakeState();
+    expect(state.connections.map((connection) => connection.uuid)).toContain(FOREIGN.uuid);
+    expect(existsSync(victim)).toBe(true);
+    expect(await callsOf('delete')).toEqual([]);
   });
 
   it('replaces its earlier import by UUID and nothing else', async () => {
@@ -246,7 +284,10 @@ describe('NetworkManager driver: installing the profile', () => {
   it('keeps the earlier import when a new one drops tls-crypt', async () => {
     await newDriver().installProfile(await installText(profileText()));
     const before = await fakeState();
-    const record = await readNetworkManagerRecord(networkManagerRecordPath(dataDir));
+    const record = await readNetworkManagerRecord(
+      networkManagerRecordPath(dataDir),
+      certificateFolder(),
+    );
 
     const changed = await installText(profileText(['cipher AES-256-GCM']));
     await expect(
@@ -254,7 +295,9 @@ describe('NetworkManager driver: installing the profile', () => {
     ).rejects.toThrow(/tls-crypt/);
 
     expect((await fakeState()).connections).toEqual(before.connections);
-    expect(await readNetworkManagerRecord(networkManagerRecordPath(dataDir))).toEqual(record);
+    expect(
+      await readNetworkManagerRecord(networkManagerRecordPath(dataDir), certificateFolder()),
+    ).toEqual(record);
     const files = Object.values(before.connections[0]!.vpnData).filter((value) =>
       value.endsWith('.pem'),
     );
@@ -324,6 +367,7 @@ describe('NetworkManager driver: connecting', () => {
       '15',
       'connection',
       'up',
+      'uuid',
       state.connections[0]!.uuid,
     ]);
   });

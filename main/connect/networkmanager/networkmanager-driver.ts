@@ -78,6 +78,11 @@ export class NetworkManagerDriver implements ConnectionDriver {
   private record: NetworkManagerRecord | undefined;
   private readonly client: NmcliClient;
   private readonly recordPath: string;
+  /**
+   * The folder network-manager-openvpn writes the inline blocks to: `~/.cert/nm-openvpn` of the
+   * user who runs nmcli.
+   */
+  private readonly certificateFolder: string;
   private readonly log: Logger;
   /** True while this driver's own `nmcli connection up` runs. */
   private activating = false;
@@ -92,6 +97,7 @@ export class NetworkManagerDriver implements ConnectionDriver {
   constructor(private readonly options: NetworkManagerDriverOptions) {
     this.client = new NmcliClient(options.nmcli);
     this.recordPath = networkManagerRecordPath(options.dataDir);
+    this.certificateFolder = join(options.nmcli?.env?.HOME ?? homedir(), '.cert', 'nm-openvpn');
     this.log = (options.log ?? silentLogger).child('networkmanager');
   }
 
@@ -111,7 +117,8 @@ export class NetworkManagerDriver implements ConnectionDriver {
   }
 
   private async importIfChanged(profilePath: string): Promise<void> {
-    const previous = this.record ?? (await readNetworkManagerRecord(this.recordPath));
+    const previous =
+      this.record ?? (await readNetworkManagerRecord(this.recordPath, this.certificateFolder));
     const text = await readFile(profilePath, 'utf8');
 
     if (
@@ -136,7 +143,7 @@ export class NetworkManagerDriver implements ConnectionDriver {
       recordPath: this.recordPath,
       previous,
       userName: this.options.userName ?? userInfo().username,
-      certificateFolder: join(this.options.nmcli?.env?.HOME ?? homedir(), '.cert', 'nm-openvpn'),
+      certificateFolder: this.certificateFolder,
       log: this.log,
     });
   }
@@ -219,7 +226,8 @@ export class NetworkManagerDriver implements ConnectionDriver {
    * state when NetworkManager has it active. Returns the state afterwards.
    */
   async recover(): Promise<ConnectionState> {
-    const record = this.record ?? (await readNetworkManagerRecord(this.recordPath));
+    const record =
+      this.record ?? (await readNetworkManagerRecord(this.recordPath, this.certificateFolder));
     if (record === undefined) return this.current;
     this.record = record;
 

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 const PROBE_TIMEOUT_MS = 3_000;
 
@@ -16,4 +18,21 @@ export function isNetworkManagerRunning(nmcliPath = 'nmcli'): boolean {
     timeout: PROBE_TIMEOUT_MS,
   });
   return result.status === 0 && result.stdout.trim() === 'running';
+}
+
+/**
+ * The folders NetworkManager reads VPN plugin descriptions from: the packaged one, then the
+ * administrator's.
+ */
+export const VPN_PLUGIN_FOLDERS = ['/usr/lib/NetworkManager/VPN', '/etc/NetworkManager/VPN'];
+
+/** The description network-manager-openvpn installs, naming its service and editor. */
+export const OPENVPN_PLUGIN_FILE = 'nm-openvpn-service.name';
+
+/**
+ * Tells whether NetworkManager's OpenVPN plugin (network-manager-openvpn) is installed, from its
+ * service description in one of `folders`. Without it, nmcli cannot import an OpenVPN profile.
+ */
+export function isOpenvpnPluginInstalled(folders: readonly string[] = VPN_PLUGIN_FOLDERS): boolean {
+  return folders.some((folder) => existsSync(join(folder, OPENVPN_PLUGIN_FILE)));
 }

@@ -31,7 +31,10 @@ const READ_BACK_FIELDS = [
 
 const UUID = /\(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\)/i;
 
-/** The nmcli commands the NetworkManager driver uses, with their output parsed. */
+/**
+ * The nmcli commands the NetworkManager driver uses, with their output parsed. Connections are
+ * always named as `uuid <UUID>`, because a bare argument also matches a connection's name.
+ */
 export class NmcliClient {
   private readonly runner: NmcliRunner;
 
@@ -70,7 +73,15 @@ export class NmcliClient {
 
   /** Reads a connection's settings, or returns undefined when no connection has this UUID. */
   async readConnection(uuid: string): Promise<ImportedConnection | undefined> {
-    const args = ['--terse', '--fields', READ_BACK_FIELDS.join(','), 'connection', 'show', uuid];
+    const args = [
+      '--terse',
+      '--fields',
+      READ_BACK_FIELDS.join(','),
+      'connection',
+      'show',
+      'uuid',
+      uuid,
+    ];
     const result = await this.runner.call(args);
     if (result.exitCode === NMCLI_EXIT.notFound) return undefined;
     checkExit(args, result);
@@ -98,12 +109,12 @@ export class NmcliClient {
 
   /** Sets connection properties, e.g. `[['connection.id', 'vpn-onboard-example']]`. */
   async modify(uuid: string, settings: readonly (readonly [string, string])[]): Promise<void> {
-    await this.runner.run(['connection', 'modify', uuid, ...settings.flat()]);
+    await this.runner.run(['connection', 'modify', 'uuid', uuid, ...settings.flat()]);
   }
 
   /** Deletes a connection; returns false when there was none with this UUID. */
   async delete(uuid: string): Promise<boolean> {
-    const args = ['connection', 'delete', uuid];
+    const args = ['connection', 'delete', 'uuid', uuid];
     const result = await this.runner.call(args);
     if (result.exitCode === NMCLI_EXIT.notFound) return false;
     checkExit(args, result);
@@ -114,14 +125,14 @@ export class NmcliClient {
   async up(uuid: string, waitSeconds: number): Promise<void> {
     // The runner's own limit comes after nmcli's --wait, so nmcli reports the timeout itself.
     await this.runner.run(
-      ['--wait', String(waitSeconds), 'connection', 'up', uuid],
+      ['--wait', String(waitSeconds), 'connection', 'up', 'uuid', uuid],
       (waitSeconds + 10) * 1000,
     );
   }
 
   /** Deactivates a connection; returns false when it was not active. */
   async down(uuid: string): Promise<boolean> {
-    const args = ['connection', 'down', uuid];
+    const args = ['connection', 'down', 'uuid', uuid];
     const result = await this.runner.call(args);
     if (result.exitCode === NMCLI_EXIT.notFound) return false;
     checkExit(args, result);
@@ -135,7 +146,7 @@ export class NmcliClient {
    * the call requests every field.
    */
   async activeProperties(uuid: string): Promise<Map<string, string> | undefined> {
-    const args = ['--terse', 'connection', 'show', '--active', uuid];
+    const args = ['--terse', 'connection', 'show', '--active', 'uuid', uuid];
     const result = await this.runner.call(args);
     // An inactive connection prints nothing; a deleted one fails with "no such connection".
     if (result.exitCode === NMCLI_EXIT.notFound) return undefined;

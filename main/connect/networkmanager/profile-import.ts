@@ -1,11 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import type { Logger } from '../../log/logger.ts';
 import { parseProfile, type ParsedProfile } from '../../profile/profile-parser.ts';
-import { writeNetworkManagerRecord, type NetworkManagerRecord } from './connection-record.ts';
+import {
+  NetworkManagerRecordError,
+  parseNetworkManagerRecord,
+  writeNetworkManagerRecord,
+  type NetworkManagerRecord,
+} from './connection-record.ts';
 import { checkImport, type DroppedDirective, type ImportCheck } from './import-check.ts';
 import type { NmcliClient } from './nmcli-client.ts';
 import { describeNmcliFailure, PLUGIN_MISSING_MESSAGE } from './nmcli-errors.ts';
@@ -86,8 +91,22 @@ export async function importProfile(options: ImportOptions): Promise<NetworkMana
 
   const check = await checkImport(profile, connection, options.readText);
   if (check.dropped.length > 0) {
-    await discard(options, uuid, importName, check.files);
+    await discard(options, uuid, importName);
     throw droppedError(profilePath, check.dropped);
+  }
+  // The record is checked before it is written, so a later read finds it valid.
+  let record: NetworkManagerRecord;
+  try {
+    record = parseNetworkManagerRecord(
+      newRecord(uuid, name, importName, profilePath, text, profile, check),
+      options.certificateFolder,
+    );
+  } catch (error) {
+    if (!(error instanceof NetworkManagerRecordError)) throw error;
+    await discard(options, uuid, importName);
+    throw new ProfileImportError(
+      `NetworkManager's import of ${profilePath} is not what VPN Onboard expects (${error.message}), so it was deleted. Update network-manager-openvpn and connect again.`,
+    );
   }
   if (check.notCarried.length > 0) {
     log.warn('NetworkManager does not apply some tuning directives of the profile', {
@@ -102,14 +121,13 @@ export async function importProfile(options: ImportOptions): Promise<NetworkMana
     ['connection.autoconnect', 'no'],
   ]);
 
-  const record = newRecord(uuid, name, importName, profilePath, text, profile, check);
   await writeNetworkManagerRecord(options.recordPath, record);
   log.info('Imported the profile into NetworkManager', { connection: uuid, name });
 
   const previous = options.previous;
   if (previous !== undefined && previous.uuid !== uuid) {
     await client.delete(previous.uuid);
-    await removeImporterFiles(previous.importName, previous.files, options.certificateFolder);
+    await removeImporterFiles(previous.importName, options.certificateFolder);
     log.info('Deleted the earlier NetworkManager connection', { connection: previous.uuid });
   }
   return record;
@@ -142,12 +160,7 @@ async function runImport(
   }
 }
 
-async function discard(
-  options: ImportOptions,
-  uuid: string,
-  importName: string,
-  files: readonly string[],
-): Promise<void> {
+async function discard(options: ImportOptions, uuid: string, importName: string): Promise<void> {
   const { client, log } = options;
   try {
     await client.delete(uuid);
@@ -157,32 +170,25 @@ async function discard(
       error: (error as Error).message,
     });
   }
-  await removeImporterFiles(importName, files, options.certificateFolder);
+  await removeImporterFiles(importName, options.certificateFolder);
 }
 
 /**
- * Removes the files the importer wrote for one import: every file whose name starts with that
- * import's name, in the folders of the files `vpn.data` names and in the importer's default
- * folder. The name carries a random part, so a file of another connection is never touched,
- * and a file the importer wrote but left out of `vpn.data` is found too.
+ * Removes the files the importer wrote for one import: every file in the importer's folder
+ * whose name starts with that import's name. The name carries a random part, so a file of
+ * another connection is never touched, and a file the importer wrote but left out of
+ * `vpn.data` is found too. Files elsewhere are left alone, because a record that names them
+ * fails its check before it gets here.
  */
-async function removeImporterFiles(
-  importName: string,
-  files: readonly string[],
-  certificateFolder: string,
-): Promise<void> {
-  const folders = new Set([certificateFolder, ...files.map((file) => dirname(file))]);
-
-  for (const folder of folders) {
-    let names: string[];
-    try {
-      names = await readdir(folder);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      if (name.startsWith(`${importName}-`)) await rm(join(folder, name), { force: true });
-    }
+async function removeImporterFiles(importName: string, certificateFolder: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(certificateFolder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith(`${importName}-`)) await rm(join(certificateFolder, name), { force: true });
   }
 }
 

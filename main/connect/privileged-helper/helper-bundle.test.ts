@@ -92,10 +92,6 @@ describe('helper bundle', () => {
       '/usr/sbin/openvpn',
       '--config',
       '/home/jane/.config/VPN Onboard/profiles/example-corp.ovpn',
-      '--management',
-      '/tmp/vpn-onboard-x/management.sock',
-      'unix',
-      '--management-hold',
       '--up',
       '/bin/sh',
     ];

@@ -1,7 +1,7 @@
 // The privileged openvpn helper: `pkexec /usr/lib/vpn-onboard/openvpn-helper OPENVPN --config
-// PROFILE --management SOCKET unix --management-hold [--disable-dco]`. It runs as root, so it
-// trusts nothing of its caller but PKEXEC_UID, which pkexec sets. runHelper checks the
-// arguments, the profile and the socket folder, then starts openvpn. This file passes signals on
+// PROFILE [--disable-dco]`. It runs as root, so it trusts nothing of its caller but PKEXEC_UID,
+// which pkexec sets. runHelper checks the arguments and the profile, creates the socket folder
+// /run/vpn-onboard/<uid>, then starts openvpn. This file passes signals on
 // to openvpn and exits with its exit code. Messages go to standard error, which the app writes
 // to openvpn's log.
 import { spawnSync } from 'node:child_process';

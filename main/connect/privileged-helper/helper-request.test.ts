@@ -9,11 +9,11 @@ import { buildProfile } from '../../profile/profile-builder.ts';
 import { createProfileInput } from '../../profile/profile-test-input.ts';
 import {
   callerFrom,
-  checkSocketFolder,
   HelperRequestError,
   openvpnArguments,
   parseHelperArguments,
   profileFolderOf,
+  MAX_PROFILE_BYTES,
   readCallerProfile,
   type HelperCaller,
   type HelperRequest,
@@ -21,15 +21,14 @@ import {
 
 const OPENVPN = '/usr/sbin/openvpn';
 const PROFILE = '/home/jane/.config/VPN Onboard/profiles/example-corp.ovpn';
-const SOCKET = '/tmp/vpn-onboard-Ab12Cd/management.sock';
-const VALID = [OPENVPN, '--config', PROFILE, '--management', SOCKET, 'unix', '--management-hold'];
+const SOCKET = '/run/vpn-onboard/1000/management.sock';
+const VALID = [OPENVPN, '--config', PROFILE];
 
 describe('parseHelperArguments', () => {
-  it('accepts the openvpn driver arguments', () => {
+  it('accepts the openvpn path and profile', () => {
     expect(parseHelperArguments(VALID)).toEqual({
       openvpnPath: OPENVPN,
       profilePath: PROFILE,
-      socketPath: SOCKET,
       extraArguments: [],
     });
   });
@@ -58,18 +57,15 @@ describe('parseHelperArguments', () => {
     ['--script-security', [...VALID, '--script-security', '2']],
     ['--disable-dco twice', [...VALID, '--disable-dco', '--disable-dco']],
     ['an empty argument', [...VALID, '']],
+    ['a management socket of the caller', [...VALID, '--management', '/tmp/x.sock', 'unix']],
   ])('rejects %s', (_name, argv) => {
     expect(() => parseHelperArguments(argv)).toThrow(/Unexpected argument/);
   });
 
   it.each([
-    ['a missing --management-hold', VALID.slice(0, 6)],
-    ['a tcp management socket', [...VALID.slice(0, 5), 'tcp', '--management-hold']],
-    [
-      'options in another order',
-      [OPENVPN, '--management', SOCKET, 'unix', '--config', PROFILE, '--management-hold'],
-    ],
-    ['--config replaced by --up', [OPENVPN, '--up', PROFILE, ...VALID.slice(3)]],
+    ['a missing profile', VALID.slice(0, 2)],
+    ['options in another order', [OPENVPN, '--disable-dco', '--config', PROFILE]],
+    ['--config replaced by --up', [OPENVPN, '--up', PROFILE]],
   ])('rejects %s', (_name, argv) => {
     expect(() => parseHelperArguments(argv)).toThrow(/Expected --config PROFILE/);
   });
@@ -119,7 +115,9 @@ describe('openvpnArguments', () => {
     const request = parseHelperArguments([...VALID, '--disable-dco']);
     const caller = { uid: 1000, name: 'jane', home: '/home/jane' };
 
-    expect(openvpnArguments(request, '/tmp/vpn-onboard-helper-x/profile.ovpn', caller)).toEqual([
+    expect(
+      openvpnArguments(request, '/tmp/vpn-onboard-helper-x/profile.ovpn', SOCKET, caller),
+    ).toEqual([
       '--config',
       '/tmp/vpn-onboard-helper-x/profile.ovpn',
       '--management',
@@ -138,13 +136,9 @@ describe('checks on the caller files', () => {
   let caller: HelperCaller;
   let profileText: string;
   let profilePath: string;
-  let socketFolder: string;
 
-  function request(
-    path = profilePath,
-    socket = join(socketFolder, 'management.sock'),
-  ): HelperRequest {
-    return { openvpnPath: OPENVPN, profilePath: path, socketPath: socket, extraArguments: [] };
+  function request(path = profilePath): HelperRequest {
+    return { openvpnPath: OPENVPN, profilePath: path, extraArguments: [] };
   }
 
   beforeAll(async () => {
@@ -154,11 +148,9 @@ describe('checks on the caller files', () => {
   beforeEach(async () => {
     directory = await mkdtemp(join(tmpdir(), 'vpn-onboard-helper-test-'));
     caller = { uid: process.getuid!(), name: userInfo().username, home: join(directory, 'home') };
-    await mkdir(profileFolderOf(caller), { recursive: true, mode: 0o700 });
-    profilePath = join(profileFolderOf(caller), 'example-corp.ovpn');
+    await mkdir(profileFolderOf(caller.home), { recursive: true, mode: 0o700 });
+    profilePath = join(profileFolderOf(caller.home), 'example-corp.ovpn');
     await writeFile(profilePath, profileText, { mode: 0o600 });
-    socketFolder = join(directory, 'socket');
-    await mkdir(socketFolder, { mode: 0o700 });
   });
 
   afterEach(async () => {
@@ -190,7 +182,7 @@ describe('checks on the caller files', () => {
   });
 
   it('rejects a name that is no organisation id', async () => {
-    const path = join(profileFolderOf(caller), 'Example Corp.ovpn');
+    const path = join(profileFolderOf(caller.home), 'Example Corp.ovpn');
     await writeFile(path, profileText, { mode: 0o600 });
 
     await expect(readCallerProfile(request(path), caller)).rejects.toThrow(/not an installed/);
@@ -199,21 +191,21 @@ describe('checks on the caller files', () => {
   it('rejects a symbolic link to a profile', async () => {
     const target = join(directory, 'elsewhere.ovpn');
     await writeFile(target, profileText, { mode: 0o600 });
-    const path = join(profileFolderOf(caller), 'linked.ovpn');
+    const path = join(profileFolderOf(caller.home), 'linked.ovpn');
     await symlink(target, path);
 
     await expect(readCallerProfile(request(path), caller)).rejects.toThrow(/symbolic link/);
   });
 
   it('rejects a symbolic link to /etc/shadow', async () => {
-    const path = join(profileFolderOf(caller), 'shadow.ovpn');
+    const path = join(profileFolderOf(caller.home), 'shadow.ovpn');
     await symlink('/etc/shadow', path);
 
     await expect(readCallerProfile(request(path), caller)).rejects.toThrow(/symbolic link/);
   });
 
   it('rejects a hard link', async () => {
-    const path = join(profileFolderOf(caller), 'second.ovpn');
+    const path = join(profileFolderOf(caller.home), 'second.ovpn');
     await link(profilePath, path);
 
     await expect(readCallerProfile(request(path), caller)).rejects.toThrow(/2 hard links/);
@@ -226,21 +218,21 @@ describe('checks on the caller files', () => {
   });
 
   it('rejects a folder in place of the profile', async () => {
-    const path = join(profileFolderOf(caller), 'folder.ovpn');
+    const path = join(profileFolderOf(caller.home), 'folder.ovpn');
     await mkdir(path, { mode: 0o700 });
 
     await expect(readCallerProfile(request(path), caller)).rejects.toThrow(/not a regular file/);
   });
 
   it('rejects a FIFO without blocking', async () => {
-    const path = join(profileFolderOf(caller), 'fifo.ovpn');
+    const path = join(profileFolderOf(caller.home), 'fifo.ovpn');
     execFileSync('mkfifo', ['-m', '600', path]);
 
     await expect(readCallerProfile(request(path), caller)).rejects.toThrow(/not a regular file/);
   });
 
   it('rejects a profile folder that others can read', async () => {
-    await chmod(profileFolderOf(caller), 0o755);
+    await chmod(profileFolderOf(caller.home), 0o755);
 
     await expect(readCallerProfile(request(), caller)).rejects.toThrow(/mode 755; it must be 700/);
   });
@@ -249,8 +241,8 @@ describe('checks on the caller files', () => {
     const real = join(directory, 'real-profiles');
     await mkdir(real, { mode: 0o700 });
     await writeFile(join(real, 'example-corp.ovpn'), profileText, { mode: 0o600 });
-    await rm(profileFolderOf(caller), { recursive: true });
-    await symlink(real, profileFolderOf(caller));
+    await rm(profileFolderOf(caller.home), { recursive: true });
+    await symlink(real, profileFolderOf(caller.home));
 
     await expect(readCallerProfile(request(), caller)).rejects.toThrow(/is a symbolic link/);
   });
@@ -284,54 +276,28 @@ describe('checks on the caller files', () => {
     await expect(readCallerProfile(request(), caller)).rejects.toThrow(/no <key> block/);
   });
 
-  it('accepts a private socket folder of the caller', async () => {
-    await expect(checkSocketFolder(request(), caller)).resolves.toBeUndefined();
+  it('reads a profile of exactly the limit', async () => {
+    const text = padded(profileText, MAX_PROFILE_BYTES);
+    await writeFile(profilePath, text, { mode: 0o600 });
+
+    expect(await readCallerProfile(request(), caller)).toBe(text);
   });
 
-  it('rejects a socket with another name', async () => {
-    const socket = join(socketFolder, 'other.sock');
+  it('rejects a profile one byte over the limit', async () => {
+    await writeFile(profilePath, padded(profileText, MAX_PROFILE_BYTES + 1), { mode: 0o600 });
 
-    await expect(checkSocketFolder(request(profilePath, socket), caller)).rejects.toThrow(
-      /named management.sock/,
+    await expect(readCallerProfile(request(), caller)).rejects.toThrow(
+      `is larger than ${MAX_PROFILE_BYTES} bytes`,
     );
   });
-
-  it('rejects a socket folder of another user', async () => {
-    const other = { ...caller, uid: caller.uid + 1 };
-
-    await expect(checkSocketFolder(request(), other)).rejects.toThrow(/owned by user id/);
-  });
-
-  it('rejects a socket folder that others can enter', async () => {
-    await chmod(socketFolder, 0o711);
-
-    await expect(checkSocketFolder(request(), caller)).rejects.toThrow(/mode 711/);
-  });
-
-  it('rejects a socket folder that is a symbolic link', async () => {
-    const linked = join(directory, 'linked-socket');
-    await symlink(socketFolder, linked);
-
-    await expect(
-      checkSocketFolder(request(profilePath, join(linked, 'management.sock')), caller),
-    ).rejects.toThrow(/symbolic link/);
-  });
-
-  it('rejects a socket folder under a symbolic link', async () => {
-    const linkedParent = join(directory, 'linked-parent');
-    await symlink(directory, linkedParent);
-
-    await expect(
-      checkSocketFolder(
-        request(profilePath, join(linkedParent, 'socket', 'management.sock')),
-        caller,
-      ),
-    ).rejects.toThrow(/symbolic link in its path/);
-  });
-
-  it('rejects an existing socket path', async () => {
-    await writeFile(join(socketFolder, 'management.sock'), '');
-
-    await expect(checkSocketFolder(request(), caller)).rejects.toThrow(/exists already/);
-  });
 });
+
+/** Pads a profile with short comment lines, as OpenVPN limits lines, to exactly `bytes` bytes. */
+function padded(text: string, bytes: number): string {
+  const line = `#${'x'.repeat(98)}\n`;
+  const lines = Math.floor((bytes - Buffer.byteLength(text)) / line.length);
+  const result = text + line.repeat(lines);
+  const rest = bytes - Buffer.byteLength(result);
+  if (rest === 0) return result;
+  return result + (rest === 1 ? '\n' : `#${'x'.repeat(rest - 2)}\n`);
+}

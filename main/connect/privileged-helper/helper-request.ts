@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { lstat, open, realpath } from 'node:fs/promises';
+import { lstat, open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize } from 'node:path';
 
 import { checkHelperProfile } from './profile-allowlist.ts';
@@ -16,7 +16,6 @@ export interface HelperCaller {
 export interface HelperRequest {
   openvpnPath: string;
   profilePath: string;
-  socketPath: string;
   extraArguments: string[];
 }
 
@@ -28,28 +27,27 @@ export class HelperRequestError extends Error {
 /** openvpn options the app may add after its fixed ones (the lab runs without ovpn-dco). */
 const ALLOWED_EXTRA_ARGUMENTS = new Set(['--disable-dco']);
 
-const SOCKET_NAME = 'management.sock';
 const ORGANISATION_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const MAX_PROFILE_BYTES = 1024 * 1024;
+/** The largest profile the helper reads; the profile builder writes a few kilobytes. */
+export const MAX_PROFILE_BYTES = 1024 * 1024;
 const PRIVATE_FILE_MODE = 0o600;
 const PRIVATE_DIRECTORY_MODE = 0o700;
 
 /**
- * Parses the helper's arguments, which are exactly what the openvpn driver passes its
- * launcher: `OPENVPN --config PROFILE --management SOCKET unix --management-hold`, then
- * allowlisted extra options. Anything else, in any other order, is rejected.
+ * Parses the helper's arguments: `OPENVPN --config PROFILE`, then allowlisted extra options.
+ * Anything else, in any other order, is rejected. The helper picks the management socket
+ * itself, so the caller has no say in where root creates it.
  */
 export function parseHelperArguments(argv: readonly string[]): HelperRequest {
-  const [openvpnPath, config, profilePath, management, socketPath, socketType, hold, ...extra] =
-    argv;
+  const [openvpnPath, config, profilePath, ...extra] = argv;
 
   if (openvpnPath === undefined || !SYSTEM_OPENVPN_PATHS.includes(openvpnPath)) {
     throw new HelperRequestError(
       `The first argument must be the system openvpn (${SYSTEM_OPENVPN_PATHS.join(', ')}), not ${JSON.stringify(openvpnPath ?? '')}.`,
     );
   }
-  const expected = ['--config', 'PROFILE', '--management', 'SOCKET', 'unix', '--management-hold'];
-  const actual = [config, profilePath, management, socketPath, socketType, hold];
+  const expected = ['--config', 'PROFILE'];
+  const actual = [config, profilePath];
   for (const [index, word] of expected.entries()) {
     const value = actual[index];
     const fixed = word === word.toLowerCase();
@@ -73,7 +71,6 @@ export function parseHelperArguments(argv: readonly string[]): HelperRequest {
   return {
     openvpnPath,
     profilePath: checkedPath(profilePath!, 'profile'),
-    socketPath: checkedPath(socketPath!, 'management socket'),
     extraArguments: [...extra],
   };
 }
@@ -87,9 +84,12 @@ function checkedPath(path: string, what: string): string {
   return path;
 }
 
-/** Returns the folder the caller's profiles live in: the desktop app's default data folder. */
-export function profileFolderOf(caller: HelperCaller): string {
-  return join(caller.home, '.config', 'VPN Onboard', 'profiles');
+/**
+ * Returns the folder the helper accepts profiles from: the profiles folder of the desktop app's
+ * default data folder in `home`, without XDG_CONFIG_HOME, which the helper does not trust.
+ */
+export function profileFolderOf(home: string): string {
+  return join(home, '.config', 'VPN Onboard', 'profiles');
 }
 
 /**
@@ -103,7 +103,7 @@ export async function readCallerProfile(
   caller: HelperCaller,
 ): Promise<string> {
   const path = request.profilePath;
-  const folder = profileFolderOf(caller);
+  const folder = profileFolderOf(caller.home);
   const id = basename(path, '.ovpn');
   if (dirname(path) !== folder || !path.endsWith('.ovpn') || !ORGANISATION_ID.test(id)) {
     throw new HelperRequestError(
@@ -139,11 +139,7 @@ export async function readCallerProfile(
     if (stats.nlink !== 1) {
       throw new HelperRequestError(`${path} has ${stats.nlink} hard links; a profile has one.`);
     }
-    if (stats.size > MAX_PROFILE_BYTES) {
-      throw new HelperRequestError(`${path} is larger than ${MAX_PROFILE_BYTES} bytes.`);
-    }
-
-    const text = await handle.readFile('utf8');
+    const text = await readAtMost(handle, MAX_PROFILE_BYTES, path);
     checkHelperProfile(text, path);
     return text;
   } finally {
@@ -152,35 +148,20 @@ export async function readCallerProfile(
 }
 
 /**
- * Checks the folder for openvpn's management socket: a real folder (no symbolic link on the
- * way), owned by the caller, mode 0700, without a socket in it yet. openvpn creates the socket
- * there, and `--management-client-user` lets only the caller connect.
- * NOTE: the caller owns the folder, so it could swap it for a symbolic link between this
- * check and openvpn's bind. Root would then create (or first delete) a file named
- * management.sock elsewhere. Only a folder the helper creates itself would close that gap.
+ * Reads at most `limit` bytes from the start of the file, and raises when there are more. The
+ * size from stat says nothing about what a read returns later, because the caller may append to
+ * the file meanwhile, so the read itself stops at limit + 1 bytes.
  */
-export async function checkSocketFolder(request: HelperRequest, caller: HelperCaller) {
-  const path = request.socketPath;
-  if (basename(path) !== SOCKET_NAME) {
-    throw new HelperRequestError(
-      `The management socket must be named ${SOCKET_NAME}, not ${basename(path)}.`,
-    );
+async function readAtMost(handle: FileHandle, limit: number, path: string): Promise<string> {
+  const buffer = Buffer.alloc(limit + 1);
+  let length = 0;
+  while (length < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+    if (bytesRead === 0) break;
+    length += bytesRead;
   }
-
-  const folder = dirname(path);
-  await checkOwnedFolder(folder, caller, 'management socket folder');
-  if ((await realpath(folder)) !== folder) {
-    throw new HelperRequestError(
-      `The management socket folder ${folder} has a symbolic link in its path.`,
-    );
-  }
-
-  const existing = await lstat(path).catch(() => undefined);
-  if (existing !== undefined) {
-    throw new HelperRequestError(
-      `${path} exists already; the app creates a fresh folder for each start.`,
-    );
-  }
+  if (length > limit) throw new HelperRequestError(`${path} is larger than ${limit} bytes.`);
+  return buffer.subarray(0, length).toString('utf8');
 }
 
 async function checkOwnedFolder(folder: string, caller: HelperCaller, what: string): Promise<void> {
@@ -234,19 +215,20 @@ export function callerFrom(pkexecUid: string | undefined, passwdLine: string): H
 
 /**
  * Returns the arguments the helper gives openvpn: the checked copy of the profile in place of
- * the caller's file, the caller's socket path (the app finds openvpn again by it), and
- * `--management-client-user` so only the caller can attach.
+ * the caller's file, the socket in the folder the helper prepared (the app finds openvpn again
+ * by it), and `--management-client-user` so only the caller can attach.
  */
 export function openvpnArguments(
   request: HelperRequest,
   profileCopyPath: string,
+  socketPath: string,
   caller: HelperCaller,
 ): string[] {
   return [
     '--config',
     profileCopyPath,
     '--management',
-    request.socketPath,
+    socketPath,
     'unix',
     '--management-hold',
     '--management-client-user',

@@ -10,7 +10,7 @@ import { buildProfile } from '../../profile/profile-builder.ts';
 import { createProfileInput } from '../../profile/profile-test-input.ts';
 import { describeWith, toolPath } from '../../testing/requirements.ts';
 import { profileFolderOf, type HelperCaller } from './helper-request.ts';
-import { SYSTEM_OPENVPN_PATHS } from './helper-paths.ts';
+import { helperSocketPath, SYSTEM_OPENVPN_PATHS } from './helper-paths.ts';
 import { runHelper, type HelperRun } from './helper-run.ts';
 
 /** Sends one management command and returns the reply line, after the greeting and hold. */
@@ -51,6 +51,7 @@ describeWith(['root', 'openvpn'], 'privileged helper with a real openvpn', () =>
   let directory: string;
   let caller: HelperCaller;
   let profilePath: string;
+  let runFolder: string;
   let socketPath: string;
   let run: HelperRun | undefined;
 
@@ -61,11 +62,11 @@ describeWith(['root', 'openvpn'], 'privileged helper with a real openvpn', () =>
   beforeEach(async () => {
     directory = await mkdtemp(join(tmpdir(), 'vpn-onboard-helper-run-'));
     caller = { uid: 0, name: 'root', home: join(directory, 'home') };
-    await mkdir(profileFolderOf(caller), { recursive: true, mode: 0o700 });
-    profilePath = join(profileFolderOf(caller), 'example-corp.ovpn');
+    await mkdir(profileFolderOf(caller.home), { recursive: true, mode: 0o700 });
+    profilePath = join(profileFolderOf(caller.home), 'example-corp.ovpn');
     await writeFile(profilePath, profileText, { mode: 0o600 });
-    await mkdir(join(directory, 'socket'), { mode: 0o700 });
-    socketPath = join(directory, 'socket', 'management.sock');
+    runFolder = join(directory, 'run');
+    socketPath = helperSocketPath(caller.uid, runFolder);
   });
 
   afterEach(async () => {
@@ -78,19 +79,11 @@ describeWith(['root', 'openvpn'], 'privileged helper with a real openvpn', () =>
   function argv(): string[] {
     const openvpn = toolPath('openvpn');
     expect(SYSTEM_OPENVPN_PATHS).toContain(openvpn);
-    return [
-      openvpn,
-      '--config',
-      profilePath,
-      '--management',
-      socketPath,
-      'unix',
-      '--management-hold',
-    ];
+    return [openvpn, '--config', profilePath];
   }
 
   it('runs openvpn on a checked copy of the profile', async () => {
-    run = await runHelper(argv(), caller);
+    run = await runHelper(argv(), caller, runFolder);
     await waitForSocket(socketPath);
 
     const reply = await managementCommand(socketPath, 'pid');
@@ -104,7 +97,7 @@ describeWith(['root', 'openvpn'], 'privileged helper with a real openvpn', () =>
 
   it('removes the copy when openvpn exits', async () => {
     const before = await helperFolders();
-    run = await runHelper(argv(), caller);
+    run = await runHelper(argv(), caller, runFolder);
     await waitForSocket(socketPath);
 
     await managementCommand(socketPath, 'signal SIGTERM');
@@ -118,7 +111,7 @@ describeWith(['root', 'openvpn'], 'privileged helper with a real openvpn', () =>
       mode: 0o600,
     });
 
-    await expect(runHelper(argv(), caller)).rejects.toThrow(/"up" is not allowed/);
+    await expect(runHelper(argv(), caller, runFolder)).rejects.toThrow(/"up" is not allowed/);
 
     expect(existsSync(socketPath)).toBe(false);
   });

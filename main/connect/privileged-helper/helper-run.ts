@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import {
-  checkSocketFolder,
   openvpnArguments,
   parseHelperArguments,
   readCallerProfile,
   type HelperCaller,
 } from './helper-request.ts';
+import { prepareSocketFolder } from './socket-folder.ts';
 
 /** An openvpn the helper started, and its exit code once it and the clean-up are done. */
 export interface HelperRun {
@@ -19,20 +19,25 @@ export interface HelperRun {
 
 /**
  * Checks the request of `caller` and starts openvpn on a checked copy of the profile, in a
- * folder of root's own that the caller can neither read nor swap. The copy stays until openvpn
- * exits, because openvpn reads its configuration again on SIGHUP. Raises HelperRequestError or
- * ProfileRejectedError before anything runs.
+ * folder of root's own that the caller can neither read nor swap. Its management socket goes
+ * into the caller's folder below `runFolder` (/run/vpn-onboard outside tests). The copy stays
+ * until openvpn exits, because openvpn reads its configuration again on SIGHUP. Raises
+ * HelperRequestError or ProfileRejectedError before anything runs.
  */
-export async function runHelper(argv: readonly string[], caller: HelperCaller): Promise<HelperRun> {
+export async function runHelper(
+  argv: readonly string[],
+  caller: HelperCaller,
+  runFolder?: string,
+): Promise<HelperRun> {
   const request = parseHelperArguments(argv);
   const text = await readCallerProfile(request, caller);
-  await checkSocketFolder(request, caller);
+  const socketPath = await prepareSocketFolder(caller, runFolder);
 
   const folder = await mkdtemp(join(tmpdir(), 'vpn-onboard-helper-'));
   const copy = join(folder, 'profile.ovpn');
   await writeFile(copy, text, { mode: 0o600, flag: 'wx' });
 
-  const child = spawn(request.openvpnPath, openvpnArguments(request, copy, caller), {
+  const child = spawn(request.openvpnPath, openvpnArguments(request, copy, socketPath, caller), {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exitCode = new Promise<number>((resolve) => {

@@ -1,4 +1,4 @@
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +9,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDemoCa } from '../../demo-ca/certificate-authority.ts';
 import { installProfile } from '../../profile/profile-store.ts';
 import { OpenvpnDriver } from '../openvpn-driver.ts';
-import type { OpenvpnLaunchRequest } from '../openvpn-launch.ts';
+import type { OpenvpnLaunchRequest, OpenvpnLauncher } from '../openvpn-launch.ts';
 import { issueTestClient, minimalProfile } from '../test-profile.ts';
-import { HELPER_INSTALL_PATH, SYSTEM_OPENVPN_PATHS } from './helper-paths.ts';
-import { findHelperInstallation, PKEXEC_PATH, pkexecLauncher } from './pkexec-launcher.ts';
+import { HELPER_INSTALL_PATH, helperSocketPath, SYSTEM_OPENVPN_PATHS } from './helper-paths.ts';
+import {
+  explainPkexecExit,
+  findHelperInstallation,
+  NOT_AUTHORISED_MESSAGE,
+  PKEXEC_PATH,
+  pkexecLauncher,
+  PROMPT_CANCELLED_MESSAGE,
+} from './pkexec-launcher.ts';
 
 const FAKE_OPENVPN = fileURLToPath(new URL('../fake-openvpn.ts', import.meta.url));
 
@@ -34,25 +41,64 @@ async function fakePkexec(body: string): Promise<string> {
   return path;
 }
 
-function request(logFd: number, commandPrefix: string[] = []): OpenvpnLaunchRequest {
+function request(
+  logFd: number,
+  commandPrefix: string[] = [],
+  socketPath = helperSocketPath(process.getuid!()),
+): OpenvpnLaunchRequest {
   return {
     openvpnPath: '/usr/sbin/openvpn',
-    args: [
-      '--config',
-      '/p.ovpn',
-      '--management',
-      '/s/management.sock',
-      'unix',
-      '--management-hold',
-    ],
+    args: ['--config', '/p.ovpn', '--management', socketPath, 'unix', '--management-hold'],
+    profilePath: '/p.ovpn',
+    socketPath,
+    extraArguments: [],
     commandPrefix,
     logFd,
     logPath: join(directory, 'openvpn.log'),
   };
 }
 
+/**
+ * Writes a stand-in pkexec that does what pkexec and the helper do for the driver: it drops the
+ * helper path, waits `delaySeconds` as a person at the prompt would, creates the socket folder
+ * and runs the management-speaking stand-in openvpn on the helper's socket.
+ */
+async function fakePkexecWithHelper(runFolder: string, delaySeconds = 0): Promise<string> {
+  const folder = join(runFolder, String(process.getuid!()));
+  return fakePkexec(
+    [
+      'shift',
+      `sleep ${delaySeconds}`,
+      `mkdir -p -m 700 "${folder}"`,
+      `exec "${process.execPath}" --import tsx "${FAKE_OPENVPN}" "$@" --management "${folder}/management.sock" unix --management-hold`,
+    ].join('\n'),
+  );
+}
+
+async function profileDriver(
+  launcher: OpenvpnLauncher,
+  connectTimeoutMs = 10_000,
+): Promise<OpenvpnDriver> {
+  const ca = await createDemoCa({ commonName: 'pkexec Test CA', keyBits: 2048 });
+  const client = await issueTestClient(ca, 'pkexec-user');
+  const dataDir = join(directory, 'data');
+  const profile = await installProfile(
+    dataDir,
+    'example-corp',
+    minimalProfile(client, ['remote 127.0.0.1 1194 udp']),
+  );
+  const driver = new OpenvpnDriver({
+    dataDir,
+    openvpnPath: '/usr/sbin/openvpn',
+    launcher,
+    connectTimeoutMs,
+  });
+  await driver.installProfile(profile);
+  return driver;
+}
+
 describe('pkexecLauncher', () => {
-  it('runs the helper with the openvpn path and arguments', async () => {
+  it('runs the helper with the openvpn path and profile only', async () => {
     const pkexecPath = await fakePkexec(`printf '%s\\n' "$@"`);
     const logPath = join(directory, 'openvpn.log');
     const logFd = openSync(logPath, 'w', 0o600);
@@ -66,11 +112,21 @@ describe('pkexecLauncher', () => {
       '/usr/sbin/openvpn',
       '--config',
       '/p.ovpn',
-      '--management',
-      '/s/management.sock',
-      'unix',
-      '--management-hold',
     ]);
+  });
+
+  it("names the helper's socket path", () => {
+    const launch = pkexecLauncher({ runFolder: '/tmp/run' });
+
+    expect(launch.managementSocketPath).toBe(`/tmp/run/${process.getuid!()}/management.sock`);
+  });
+
+  it('rejects another socket path', () => {
+    const launch = pkexecLauncher();
+
+    expect(() => launch(request(1, [], '/tmp/vpn-onboard-x/management.sock'))).toThrow(
+      /opens the management socket at \/run\/vpn-onboard\//,
+    );
   });
 
   it('rejects a command prefix', () => {
@@ -82,31 +138,61 @@ describe('pkexecLauncher', () => {
   });
 
   it('lets the openvpn driver connect through it', async () => {
-    // The stand-in pkexec drops the helper path and runs the management-speaking stand-in.
-    const pkexecPath = await fakePkexec(
-      `shift\nexec "${process.execPath}" --import tsx "${FAKE_OPENVPN}" "$@"`,
+    const runFolder = join(directory, 'run');
+    const pkexecPath = await fakePkexecWithHelper(runFolder);
+    const driver = await profileDriver(
+      pkexecLauncher({ pkexecPath, helperPath: '/opt/helper', runFolder }),
     );
-    const ca = await createDemoCa({ commonName: 'pkexec Test CA', keyBits: 2048 });
-    const client = await issueTestClient(ca, 'pkexec-user');
-    const dataDir = join(directory, 'data');
-    const profile = await installProfile(
-      dataDir,
-      'example-corp',
-      minimalProfile(client, ['remote 127.0.0.1 1194 udp']),
-    );
-    const driver = new OpenvpnDriver({
-      dataDir,
-      openvpnPath: '/usr/sbin/openvpn',
-      launcher: pkexecLauncher({ pkexecPath, helperPath: '/opt/helper' }),
-      connectTimeoutMs: 10_000,
-    });
-    await driver.installProfile(profile);
 
     try {
       expect(await driver.connect()).toMatchObject({ status: 'connected' });
     } finally {
       await driver.disconnect();
     }
+    expect(existsSync(join(runFolder, String(process.getuid!())))).toBe(true);
+  });
+
+  it('waits longer than the connect timeout for the prompt', async () => {
+    const runFolder = join(directory, 'run');
+    const pkexecPath = await fakePkexecWithHelper(runFolder, 1.5);
+    const driver = await profileDriver(
+      pkexecLauncher({ pkexecPath, helperPath: '/opt/helper', runFolder }),
+      1_000,
+    );
+
+    try {
+      expect(await driver.connect()).toMatchObject({ status: 'connected' });
+    } finally {
+      await driver.disconnect();
+    }
+  });
+
+  it('reports a cancelled prompt', async () => {
+    const pkexecPath = await fakePkexec('exit 126');
+    const launcher = pkexecLauncher({ pkexecPath, runFolder: join(directory, 'run') });
+    const driver = await profileDriver(launcher);
+
+    await expect(driver.connect()).rejects.toThrow(PROMPT_CANCELLED_MESSAGE);
+    expect(driver.state()).toEqual({
+      status: 'error',
+      kind: 'auth-failed',
+      message: PROMPT_CANCELLED_MESSAGE,
+    });
+  });
+
+  it('reports a refused authorisation', async () => {
+    const pkexecPath = await fakePkexec('exit 127');
+    const launcher = pkexecLauncher({ pkexecPath, runFolder: join(directory, 'run') });
+    const driver = await profileDriver(launcher);
+
+    await expect(driver.connect()).rejects.toThrow(NOT_AUTHORISED_MESSAGE);
+    expect(driver.state()).toMatchObject({ status: 'error', kind: 'auth-failed' });
+  });
+});
+
+describe('explainPkexecExit', () => {
+  it.each([[0], [1], [2], [null]])('leaves exit %s to openvpn', (code) => {
+    expect(explainPkexecExit(code)).toBeUndefined();
   });
 });
 

@@ -47,10 +47,10 @@ describe('polkit policy of the helper', () => {
     expect(annotations).toEqual([['org.freedesktop.policykit.exec.path', HELPER_INSTALL_PATH]]);
   });
 
-  it('asks an active session for an administrator once in a while', () => {
+  it('asks an active session for an administrator at every start', () => {
     const defaults = actions[0]!.getElementsByTagName('defaults')[0]!;
 
-    expect(childText(defaults, 'allow_active')).toBe('auth_admin_keep');
+    expect(childText(defaults, 'allow_active')).toBe('auth_admin');
     expect(childText(defaults, 'allow_inactive')).toBe('no');
     expect(childText(defaults, 'allow_any')).toBe('no');
   });

@@ -345,25 +345,32 @@ function main(): never {
   if (args[0] !== 'connection')
     finish(2, '', `Error: the fake nmcli does not know "${command}".\n`);
 
+  if (args[1] === 'import') importProfile(args[5] ?? '');
+
+  // The driver names connections only as `uuid <UUID>`, so the fake accepts nothing else and a
+  // lookup by name fails here.
+  const active = args[2] === '--active';
+  const [keyword, uuid, ...rest] = args.slice(active ? 3 : 2);
+  if (keyword !== 'uuid') {
+    finish(2, '', `Error: the fake nmcli expects "uuid <UUID>" in "${command}".\n`);
+  }
+
   switch (args[1]) {
-    case 'import':
-      importProfile(args[5] ?? '');
-      break;
     case 'show':
-      if (args[2] === '--active') showActive(args[3]);
-      showConnection(fields, args[2]);
+      if (active) showActive(uuid);
+      showConnection(fields, uuid);
       break;
     case 'up':
-      up(args[2], waitSeconds);
+      up(uuid, waitSeconds);
       break;
     case 'down':
-      down(args[2]);
+      down(uuid);
       break;
     case 'modify':
-      modify(args[2], args.slice(3));
+      modify(uuid, rest);
       break;
     case 'delete':
-      remove(args[2]);
+      remove(uuid);
       break;
   }
   finish(2, '', `Error: the fake nmcli does not know "${command}".\n`);
