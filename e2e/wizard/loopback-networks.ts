@@ -138,7 +138,8 @@ export async function openStatusWindow(
       : new ScriptedDriver({
           endpoint: { host: '127.0.0.1', port: 1194 },
           tunnelAddress: '192.168.102.7',
-          stepMs: 300,
+          // Long enough for a loaded CI machine to render and a spec to see the state in between.
+          stepMs: 1_000,
         });
   if (tunnel === 'connected') driver?.set(driver.connectedState());
 

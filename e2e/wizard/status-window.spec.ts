@@ -40,11 +40,12 @@ test.describe('status window', () => {
     await expect(card(page, 'legacy-peers').getByTestId('network-status')).toHaveText('Degraded');
     await expect(card(page, 'azure-vnet').getByTestId('network-status')).toHaveText('Unreachable');
 
+    // The stand-in hosts are loopback addresses, so every probe took a local route, not the tunnel.
     await expect(card(page, 'office-vlan').getByTestId('network-explanation')).toHaveText(
-      /^Office VLAN 440 is reachable \([\d.]+ ms\)\.$/,
+      /^Office VLAN 440 is reachable directly, not through the VPN \([\d.]+ ms\)\.$/,
     );
     await expect(card(page, 'legacy-peers').getByTestId('network-explanation')).toHaveText(
-      `Legacy VPN peers is degraded: licence server 127.0.0.21:${networks.refusedPort} refuses connections.`,
+      `Legacy VPN peers is degraded (reached directly, not through the VPN): licence server 127.0.0.21:${networks.refusedPort} refuses connections.`,
     );
     await expect(card(page, 'azure-vnet').getByTestId('network-explanation')).toHaveText(
       'Azure VNet is unreachable while Office VLAN 440 is fine: the link from Office VLAN 440 to Azure VNet is down.',

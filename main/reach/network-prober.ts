@@ -4,7 +4,9 @@ import { findIcmpTool } from './icmp-probe.ts';
 import { judgeRound } from './judgement.ts';
 import { DEFAULT_PROBE_TIMEOUT_MS, runProbeRound } from './prober.ts';
 import type { ProbeRound, ReachabilitySummary, TunnelStatus } from './reachability.ts';
+import { RouteCache } from './route-cache.ts';
 import { RouteLookupProcess } from './route-lookup-process.ts';
+import type { RouteSource } from './route-lookup.ts';
 
 export interface NetworkProberOptions {
   networks: NetworkDefinition[];
@@ -14,7 +16,8 @@ export interface NetworkProberOptions {
   timeoutMs?: number;
   /**
    * Keeps one ip process and, with fping, one xargs helper running between rounds, so repeated
-   * rounds start no process from Node. `close` ends them.
+   * rounds start no process from Node. On Linux an `ip monitor` also runs, so a round reuses the
+   * previous round's routes until a route, link or address changes. `close` ends them.
    */
   keepHelpers?: boolean;
 }
@@ -34,6 +37,10 @@ export interface NetworkProber {
 export function createNetworkProber(options: NetworkProberOptions): NetworkProber {
   const icmpTool = findIcmpTool();
   const routeLookups = options.keepHelpers === true ? new RouteLookupProcess() : undefined;
+  const routeCache =
+    routeLookups !== undefined && process.platform === 'linux'
+      ? new RouteCache({ lookup: routeLookups.source })
+      : undefined;
   const fping =
     options.keepHelpers === true && icmpTool?.kind === 'fping'
       ? new FpingProcess(icmpTool.path)
@@ -45,25 +52,35 @@ export function createNetworkProber(options: NetworkProberOptions): NetworkProbe
   const whileOpen = <Value>(run: () => Promise<Value>): Promise<Value> =>
     closed ? Promise.reject(new Error('The prober was closed during a round.')) : run();
 
+  const routeSourceFor = (tunnel: TunnelStatus): RouteSource | undefined => {
+    if (routeCache !== undefined) {
+      return (addresses) => whileOpen(() => routeCache.lookup(addresses, tunnel));
+    }
+    if (routeLookups !== undefined) {
+      return (addresses) => whileOpen(() => routeLookups.source(addresses));
+    }
+    return undefined;
+  };
+
   return {
-    probe: async () =>
-      runProbeRound({
+    probe: async () => {
+      const tunnel = await options.tunnelStatus();
+      return runProbeRound({
         networks: options.networks,
-        tunnel: await options.tunnelStatus(),
+        tunnel,
         timeoutMs: options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
-        routeSource:
-          routeLookups === undefined
-            ? undefined
-            : (addresses) => whileOpen(() => routeLookups.source(addresses)),
+        routeSource: routeSourceFor(tunnel),
         icmpTool: icmpTool ?? null,
         pinger:
           fping === undefined
             ? undefined
             : (addresses, timeoutMs) => whileOpen(() => fping.ping(addresses, timeoutMs)),
-      }),
+      });
+    },
     judge: (round) => judgeRound(options.networks, round),
     close() {
       closed = true;
+      routeCache?.close();
       routeLookups?.close();
       fping?.close();
     },
