@@ -8,12 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 
+import { ConnectError } from '../../main/connect/connect-wait.ts';
 import type { ConnectionState } from '../../main/connect/connection-state.ts';
-import {
-  ConnectError,
-  OpenvpnDriver,
-  type OpenvpnDriverOptions,
-} from '../../main/connect/openvpn-driver.ts';
+import { OpenvpnDriver, type OpenvpnDriverOptions } from '../../main/connect/openvpn-driver.ts';
 import type { TunnelCheck } from '../../main/connect/tunnel-check.ts';
 import { processRecordPath } from '../../main/connect/process-record.ts';
 import { issueTestClient } from '../../main/connect/test-profile.ts';

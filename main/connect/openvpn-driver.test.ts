@@ -11,7 +11,8 @@ import { createDemoCa, type DemoCa } from '../demo-ca/certificate-authority.ts';
 import type { ConnectionState } from './connection-state.ts';
 import type { ByteCount } from './driver.ts';
 import { spawnOpenvpn, type OpenvpnLaunchRequest } from './openvpn-launch.ts';
-import { ConnectError, OpenvpnDriver, type OpenvpnDriverOptions } from './openvpn-driver.ts';
+import { ConnectError } from './connect-wait.ts';
+import { OpenvpnDriver, type OpenvpnDriverOptions } from './openvpn-driver.ts';
 import type { TunnelCheck } from './tunnel-check.ts';
 import {
   processRecordPath,

@@ -4,6 +4,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { silentLogger, type Logger } from '../log/logger.ts';
 import { CertificateCheckError } from '../pki/certificate-check.ts';
 import { checkProfileCertificate, ProfileReadError } from './certificate-gate.ts';
+import { ConnectError, waitForConnectedState } from './connect-wait.ts';
 import {
   canConnect,
   canReconnect,
@@ -83,15 +84,6 @@ export interface RecoverOptions {
    * default. The CLI passes false because another of its processes may hold the interface.
    */
   stopUnresponsive?: boolean;
-}
-
-/** Raised by connect and reconnect; `state` is the error state the driver moved to. */
-export class ConnectError extends Error {
-  override name = 'ConnectError';
-
-  constructor(readonly state: Extract<ConnectionState, { status: 'error' }>) {
-    super(state.message);
-  }
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
@@ -700,35 +692,19 @@ export class OpenvpnDriver implements ConnectionDriver {
   private waitForConnected(): Promise<ConnectionState> {
     const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        unsubscribe();
+    return waitForConnectedState(
+      (listener) => this.onState(listener),
+      timeoutMs,
+      async () => {
         const lastLine = this.recentLog.at(-1);
         const message =
           `No VPN server completed the connection within ${timeoutMs / 1000} s; check the ` +
           'network, or ask your administrator whether the VPN servers are up.' +
           (lastLine === undefined ? '' : ` openvpn's last message: ${lastLine}`);
-        void this.stopAfterFailure('timeout', message).then(() =>
-          reject(new ConnectError(this.current as Extract<ConnectionState, { status: 'error' }>)),
-        );
-      }, timeoutMs);
-
-      const unsubscribe = this.onState((state) => {
-        if (state.status === 'connected') {
-          clearTimeout(timer);
-          unsubscribe();
-          resolve(state);
-        } else if (state.status === 'error') {
-          clearTimeout(timer);
-          unsubscribe();
-          reject(new ConnectError(state));
-        } else if (state.status === 'disconnected') {
-          clearTimeout(timer);
-          unsubscribe();
-          reject(new Error('The tunnel was disconnected before it came up.'));
-        }
-      });
-    });
+        await this.stopAfterFailure('timeout', message);
+        return new ConnectError(this.current as Extract<ConnectionState, { status: 'error' }>);
+      },
+    );
   }
 
   private fail(kind: ConnectionErrorKind, message: string): never {

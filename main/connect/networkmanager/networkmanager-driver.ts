@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '../../log/logger.ts';
 import { CertificateCheckError } from '../../pki/certificate-check.ts';
 import { parseProfile } from '../../profile/profile-parser.ts';
 import { checkProfileCertificate, ProfileReadError } from '../certificate-gate.ts';
+import { ConnectError, waitForConnectedState } from '../connect-wait.ts';
 import {
   canConnect,
   canReconnect,
@@ -49,15 +50,6 @@ export interface NetworkManagerDriverOptions {
 }
 
 type ErrorState = Extract<ConnectionState, { status: 'error' }>;
-
-/** Raised by connect and reconnect; `state` is the error state the driver moved to. */
-export class NetworkManagerConnectError extends Error {
-  override name = 'NetworkManagerConnectError';
-
-  constructor(readonly state: ErrorState) {
-    super(state.message);
-  }
-}
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 const DEFAULT_STOP_TIMEOUT_MS = 10_000;
@@ -486,9 +478,10 @@ export class NetworkManagerDriver implements ConnectionDriver {
   private waitForConnected(): Promise<ConnectionState> {
     const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        unsubscribe();
+    return waitForConnectedState(
+      (listener) => this.onState(listener),
+      timeoutMs,
+      async () => {
         this.stopPolling();
         const state: ErrorState = {
           status: 'error',
@@ -499,38 +492,17 @@ export class NetworkManagerDriver implements ConnectionDriver {
         };
         // NetworkManager keeps trying in the background, so the driver stops it first.
         const record = this.record;
-        const stopped =
-          record === undefined ? Promise.resolve(false) : this.client.down(record.uuid);
-        void stopped
-          .catch(() => false)
-          .then(() => {
-            this.setState(state);
-            reject(new NetworkManagerConnectError(state));
-          });
-      }, timeoutMs);
-
-      const unsubscribe = this.onState((state) => {
-        if (state.status === 'connected') {
-          clearTimeout(timer);
-          unsubscribe();
-          resolve(state);
-        } else if (state.status === 'error') {
-          clearTimeout(timer);
-          unsubscribe();
-          reject(new NetworkManagerConnectError(state));
-        } else if (state.status === 'disconnected') {
-          clearTimeout(timer);
-          unsubscribe();
-          reject(new Error('The tunnel was disconnected before it came up.'));
-        }
-      });
-    });
+        if (record !== undefined) await this.client.down(record.uuid).catch(() => false);
+        this.setState(state);
+        return new ConnectError(state);
+      },
+    );
   }
 
   private fail(kind: ConnectionErrorKind, message: string): never {
     const state = { status: 'error', kind, message } as const;
     this.setState(state);
-    throw new NetworkManagerConnectError(state);
+    throw new ConnectError(state);
   }
 
   private setState(state: ConnectionState): void {
