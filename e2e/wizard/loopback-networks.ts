@@ -91,7 +91,7 @@ export async function startLoopbackNetworks(): Promise<LoopbackNetworks> {
   };
 }
 
-/** A network whose host replies to echo requests while both its service ports refuse. */
+/** Returns a network whose host replies to echo requests while both its service ports refuse. */
 export async function refusingNetwork(): Promise<NetworkDefinition> {
   const host = '127.0.0.30';
   const ports = [await refusingPort(host), await refusingPort(host)];

@@ -359,11 +359,11 @@ describe('openvpn driver with a stand-in openvpn', () => {
     it('reports the PID and how to stop it', () => {
       const state = driver.state();
 
+      const message = state.status === 'error' ? state.message : '';
+
       expect(state).toMatchObject({ status: 'error', kind: 'management' });
-      expect(state.status === 'error' && state.message).toContain(
-        `openvpn (PID ${pid}) runs as root`,
-      );
-      expect(state.status === 'error' && state.message).toContain(`sudo kill ${pid}`);
+      expect(message).toContain(`openvpn (PID ${pid}) runs as root`);
+      expect(message).toContain(`sudo kill ${pid}`);
     });
 
     it('keeps the process record', async () => {

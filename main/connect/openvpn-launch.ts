@@ -34,7 +34,7 @@ export interface OpenvpnLaunchRequest {
   logPath: string;
 }
 
-/** How a launcher explains an exit of its child before openvpn opened its interface. */
+/** A launcher's reading of its child's exit before openvpn opened its management interface. */
 export interface LaunchFailure {
   kind: ConnectionErrorKind;
   message: string;

@@ -15,8 +15,8 @@ const DEFAULT_WINDOW_MS = 30_000;
 
 /**
  * Rate-limits desktop notifications, so a flapping network or a reconnect loop does not bury the
- * desktop in popups. A notice that is held back is counted, and the next one that goes out says
- * how many changes it stands for, so nothing passes unmentioned. The connection's own notices
+ * desktop in popups. A notice that is held back is counted, and the next one that goes out
+ * states how many changes it covers, so nothing passes unmentioned. The connection's own notices
  * (key "connection") are only held back by the sliding window, because each one changes what the
  * user can do.
  */

@@ -18,9 +18,9 @@ const DEFAULT_MIN_RENDER_INTERVAL_MS = 500;
 /**
  * Turns each change of the connection state and the reachability summary into a tray render and
  * desktop notifications. Renders are throttled, because byte counters and probe rounds change
- * the inputs often and some trays flicker when redrawn: the first change renders at once, later
- * ones within the interval are merged into one render at its end, and a model equal to the one
- * on screen is not drawn again. Notices are computed from every change, so none is lost to the
+ * the inputs often and some trays flicker when redrawn. The first change renders at once, later
+ * ones within the interval merge into one render at its end, and a model equal to the one on
+ * screen is not drawn again. Notices are computed from every change, so none is lost to the
  * throttle, and then rate-limited.
  */
 export class TrayPresenter {

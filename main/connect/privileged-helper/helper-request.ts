@@ -214,9 +214,9 @@ export function callerFrom(pkexecUid: string | undefined, passwdLine: string): H
 }
 
 /**
- * Returns the arguments the helper gives openvpn: the checked copy of the profile in place of
- * the caller's file, the socket in the folder the helper prepared (the app finds openvpn again
- * by it), and `--management-client-user` so only the caller can attach.
+ * Returns the arguments the helper gives openvpn. The checked copy of the profile replaces the
+ * caller's file, and the socket goes in the folder the helper prepared, where the app finds
+ * openvpn again. `--management-client-user` lets only the caller attach.
  */
 export function openvpnArguments(
   request: HelperRequest,
